@@ -1,0 +1,123 @@
+/**
+ * What every simulated controller is given and how it runs. Controllers mirror the
+ * kube-controller-manager / kubelet / scheduler loops closely enough that clients see
+ * real-shaped objects and event sequences (kubernetes-facts.md §3–§5).
+ *
+ * Rules for controllers:
+ * - React to store changes through ctx.store.subscribe(); never write from inside the
+ *   subscription callback (it runs inside another write): enqueue a key and reconcile later
+ *   through a KeyedQueue.
+ * - Wait with ctx.clock and scale every simulated duration with ctx.duration(), so the cluster's
+ *   speed factor makes a 10 s readiness delay take 1 s at speed 10.
+ * - Stamp times with new Date(ctx.clock.now()).toISOString(): objects carry real timestamps.
+ */
+import type { Clock, TimerHandle } from '../../lib/clock.js';
+import type { KubeObject } from '../../lib/kube-object.js';
+import type { Store } from '../store/types.js';
+
+export interface EventRecorder {
+  /**
+   * Records a core/v1 Event about `involved` (kubernetes-facts.md §7): a repeat of the same
+   * (object, reason, message) increments count and lastTimestamp instead of adding an Event.
+   */
+  record(
+    involved: KubeObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    source: { component: string; host?: string },
+    fieldPath?: string,
+  ): void;
+}
+
+export interface ControllerContext {
+  store: Store;
+  clock: Clock;
+  /** Speed factor (>= 1 speeds the simulation up). */
+  speed: number;
+  /** Converts a simulated duration (ms) to the real delay to wait for it. */
+  duration(simulatedMs: number): number;
+  events: EventRecorder;
+  /** Diagnostic log; silent unless the cluster was started with a logger. */
+  log(message: string): void;
+}
+
+export interface Controller {
+  readonly name: string;
+  start(ctx: ControllerContext): void;
+  stop(): void;
+}
+
+/**
+ * A de-duplicating work queue: keys enqueued while a reconcile is pending run once. Reconciles
+ * run on a later macrotask, outside the write that triggered them. A reconcile that throws is
+ * retried after a back-off, as controller-runtime's rate-limited queue does.
+ */
+export class KeyedQueue {
+  private pending = new Set<string>();
+  private scheduled = false;
+  private stopped = false;
+  private retries = new Map<string, number>();
+  private timers = new Set<TimerHandle>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly reconcile: (key: string) => void,
+    private readonly onError: (key: string, error: unknown) => void = () => {},
+  ) {}
+
+  add(key: string): void {
+    if (this.stopped) return;
+    this.pending.add(key);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.drain());
+    }
+  }
+
+  /** Enqueues key after ms (real milliseconds of the clock). */
+  addAfter(key: string, ms: number): void {
+    if (this.stopped) return;
+    const timer = this.clock.setTimeout(() => {
+      this.timers.delete(timer);
+      this.add(key);
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.pending.clear();
+    for (const t of this.timers) t.cancel();
+    this.timers.clear();
+  }
+
+  private drain(): void {
+    this.scheduled = false;
+    const keys = [...this.pending];
+    this.pending.clear();
+    for (const key of keys) {
+      if (this.stopped) return;
+      try {
+        this.reconcile(key);
+        this.retries.delete(key);
+      } catch (error) {
+        const attempt = (this.retries.get(key) ?? 0) + 1;
+        this.retries.set(key, attempt);
+        this.onError(key, error);
+        this.addAfter(key, Math.min(5 * 2 ** attempt, 1000));
+      }
+    }
+  }
+}
+
+/** 'namespace/name' (or 'name' for cluster-scoped objects), the key controllers queue. */
+export function objectKey(object: KubeObject): string {
+  const { namespace, name } = object.metadata;
+  return namespace ? `${namespace}/${name}` : `${name}`;
+}
+
+export function splitKey(key: string): { namespace: string | undefined; name: string } {
+  const slash = key.indexOf('/');
+  return slash < 0 ? { namespace: undefined, name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
