@@ -176,3 +176,42 @@ export interface Store {
 export interface ApiErrorLike extends Error {
   status: Status;
 }
+
+export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE';
+
+/**
+ * Runs on every write after defaulting and before validation, like a mutating admission plugin
+ * or a registry strategy (Service ClusterIP/NodePort allocation lives here: a real API server
+ * allocates them synchronously at create time). May change `object` in place; throws an ApiError
+ * to refuse the write (nothing is stored then).
+ */
+export type AdmissionHook = (
+  operation: AdmissionOperation,
+  resource: ResourceType,
+  object: KubeObject,
+  previous: KubeObject | undefined,
+) => void;
+
+export interface StoreOptions {
+  /** Stamps creationTimestamp / deletionTimestamp. */
+  clock: import('../../lib/clock.js').Clock;
+  admission?: AdmissionHook[];
+  /** Watch events kept for resuming; older resourceVersions get 410 Expired. Default 10,000. */
+  historySize?: number;
+}
+
+/*
+ * Pure per-kind object rules (src/cluster/objects/) the store calls on every write:
+ *   defaultObject(resource: ResourceType, object: KubeObject): void          — fills API defaults in place
+ *   validateObject(resource: ResourceType, object: KubeObject, previous?: KubeObject): StatusCause[]
+ *                                                                             — [] when valid; field paths as the real server writes them
+ * and patch application (src/cluster/patch/):
+ *   applyPatch(patchType: PatchType, current: KubeObject, body: unknown, context: PatchContext): KubeObject
+ */
+export interface PatchContext {
+  resource: ResourceType;
+  fieldManager?: string;
+  force?: boolean;
+  /** ISO time for managedFields entries. */
+  now: string;
+}
