@@ -1,0 +1,63 @@
+/**
+ * The command table, flag parsing, and the one place where errors become messages and exit codes
+ * (design.md §3). No stack trace reaches a user unless --debug is given. In-process and testable:
+ * main.ts wires it to the real process.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { describeError } from './describe-error.js';
+import { ExitCode } from './errors.js';
+import type { CliIO } from './io.js';
+import { VERSION } from './version.js';
+
+/** Builds the program; each command's action resolves to an exit code stored in `result`. */
+export function buildProgram(io: CliIO, _result: { code: number }): Command {
+  const program = new Command('kubespy')
+    .description('See, live, what is happening to Kubernetes objects and why.')
+    .version(VERSION, '--version', 'print the kubespy version')
+    .helpOption('-h, --help', 'show help')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kubespy demo                          see it work on the embedded cluster, no cluster needed
+  kubespy trace svc web -n shop         why isn't my Service getting traffic? (live)
+  kubespy trace svc web --until ready --timeout 5m    CI gate: exit 0 once it has ready endpoints
+  kubespy cluster --kubeconfig-out ./kubeconfig       run the embedded cluster for kubectl
+
+Exit codes: 0 done or interrupted · 1 --timeout passed · 2 usage error · 3 cluster unreachable,
+unauthenticated or forbidden. Docs: README.md and docs/.`,
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  program.addOption(new Option('--debug', 'show stack traces and request logs (credentials redacted)').hideHelp(false));
+
+  return program;
+}
+
+/** Runs kubespy with argv (without node and script) and returns the exit code. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const result = { code: ExitCode.Done as number };
+  const program = buildProgram(io, result);
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return result.code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end with exit code 0; every parse failure is a usage error.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+        return ExitCode.Done;
+      }
+      return ExitCode.Usage;
+    }
+    const described = describeError(error);
+    io.stderr.write(`kubespy: ${described.message}\n`);
+    if (described.hint) io.stderr.write(`${described.hint}\n`);
+    if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return described.exitCode;
+  }
+}
