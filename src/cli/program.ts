@@ -7,10 +7,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { describeError } from './describe-error.js';
 import { ExitCode } from './errors.js';
 import type { CliIO } from './io.js';
+import { registerTraceCommand } from './commands/trace.js';
 import { VERSION } from './version.js';
 
 /** Builds the program; each command's action resolves to an exit code stored in `result`. */
-export function buildProgram(io: CliIO, _result: { code: number }): Command {
+export function buildProgram(io: CliIO, result: { code: number }): Command {
   const program = new Command('kubespy')
     .description('See, live, what is happening to Kubernetes objects and why.')
     .version(VERSION, '--version', 'print the kubespy version')
@@ -35,6 +36,7 @@ unauthenticated or forbidden. Docs: README.md and docs/.`,
     });
   program.addOption(new Option('--debug', 'show stack traces and request logs (credentials redacted)').hideHelp(false));
 
+  registerTraceCommand(program, io, result);
   return program;
 }
 

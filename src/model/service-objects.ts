@@ -11,13 +11,16 @@
  * - cluster DNS:          kube-system Service kube-dns and Pods k8s-app=kube-dns
  * - kube-proxy:           kube-system Pods k8s-app=kube-proxy
  * Near misses (only while the selector matches nothing) come from one-off LISTs, refreshed on a
- * timer: Pods of the namespace carrying any selector key, Pods of other namespaces matching the
- * selector, and the namespace's workloads.
+ * timer: the namespace's Pods (capped), Pods of other namespaces matching the selector, and the
+ * namespace's workloads.
  */
 import type { Clock, TimerHandle } from '../lib/clock.js';
 import type { KubeObject } from '../lib/kube-object.js';
 import { RESOURCES, type ObjectSource, type SourceProblem, type WatchRequest } from './source.js';
 import { WatchSet } from './watch-set.js';
+
+/** One-off near-miss LISTs read at most this many objects each. */
+const NEAR_MISS_LIST_LIMIT = 500;
 
 export interface NearMissCandidates {
   sameNamespace: KubeObject[];
@@ -28,7 +31,11 @@ export interface NearMissCandidates {
 export interface ServiceObjects {
   namespace: string;
   name: string;
-  /** The first list of the Service has arrived (until then "absent" is not known yet). */
+  /**
+   * Every watch the verdict rests on (the Service, its Pods, its EndpointSlices) has delivered its
+   * first full state or reported why it cannot. Until then an empty list means "not known yet",
+   * not "none": a trace must not flash "absent" or "matches no Pods" at start-up.
+   */
   synced: boolean;
   service?: KubeObject;
   /** The Service existed during this trace and is gone now. */
@@ -75,7 +82,7 @@ function serviceSelector(service: KubeObject | undefined): Record<string, string
 
 export function followServiceObjects(options: ServiceObjectsOptions): { stop(): void } {
   const { source, namespace, name, clock, signal } = options;
-  const refreshMs = options.nearMissRefreshMs ?? 5000;
+  const refreshMs = options.nearMissRefreshMs ?? 10_000;
   let serviceSeen = false;
   let nearMiss: NearMissCandidates | undefined;
   let nearMissTimer: TimerHandle | undefined;
@@ -128,7 +135,7 @@ export function followServiceObjects(options: ServiceObjectsOptions): { stop(): 
       nearMissFor = labelSelector;
       nearMiss = undefined;
       nearMissTimer?.cancel();
-      void refreshNearMiss(selector!, labelSelector);
+      void refreshNearMiss(labelSelector);
     } else if (!matchesNothing && nearMissFor !== undefined) {
       nearMissFor = undefined;
       nearMiss = undefined;
@@ -136,32 +143,34 @@ export function followServiceObjects(options: ServiceObjectsOptions): { stop(): 
     }
   }
 
-  async function refreshNearMiss(selector: Record<string, string>, forSelector: string): Promise<void> {
-    const keys = Object.keys(selector);
+  async function refreshNearMiss(forSelector: string): Promise<void> {
     const lists = await Promise.allSettled([
-      // One LIST per selector key (`key` = "has the label"): a Pod that differs in one value still has the key.
-      ...keys.map((key) => source.list(ns(RESOURCES.pods, { labelSelector: key }), signal)),
-      source.list({ resource: RESOURCES.pods, labelSelector: forSelector }, signal),
-      source.list(ns(RESOURCES.deployments), signal),
-      source.list(ns(RESOURCES.statefulSets), signal),
-      source.list(ns(RESOURCES.daemonSets), signal),
+      // A plain, capped LIST: a typo in a label *key* cannot be found with any label selector.
+      source.list(ns(RESOURCES.pods), signal, NEAR_MISS_LIST_LIMIT),
+      source.list({ resource: RESOURCES.pods, labelSelector: forSelector }, signal, NEAR_MISS_LIST_LIMIT),
+      source.list(ns(RESOURCES.deployments), signal, NEAR_MISS_LIST_LIMIT),
+      source.list(ns(RESOURCES.replicaSets), signal, NEAR_MISS_LIST_LIMIT),
+      source.list(ns(RESOURCES.statefulSets), signal, NEAR_MISS_LIST_LIMIT),
+      source.list(ns(RESOURCES.daemonSets), signal, NEAR_MISS_LIST_LIMIT),
     ]);
     if (stopped || signal.aborted || nearMissFor !== forSelector) return;
     const value = (i: number) => {
       const r = lists[i];
       return r && r.status === 'fulfilled' ? r.value : [];
     };
-    const sameNamespace = new Map<string, KubeObject>();
-    for (let i = 0; i < keys.length; i++) for (const pod of value(i)) sameNamespace.set(pod.metadata.name ?? '', pod);
     nearMiss = {
-      sameNamespace: [...sameNamespace.values()],
-      otherNamespaces: value(keys.length).filter((pod) => pod.metadata.namespace !== namespace),
-      workloads: [...value(keys.length + 1), ...value(keys.length + 2), ...value(keys.length + 3)],
+      sameNamespace: value(0),
+      otherNamespaces: value(1).filter((pod) => pod.metadata.namespace !== namespace),
+      workloads: [...value(2), ...value(3), ...value(4), ...value(5)],
     };
     changed();
     nearMissTimer = clock.setTimeout(() => {
-      if (nearMissFor === forSelector) void refreshNearMiss(selector, forSelector);
+      if (nearMissFor === forSelector) void refreshNearMiss(forSelector);
     }, refreshMs);
+  }
+
+  function settled(watchName: string): boolean {
+    return watches.synced(watchName) || watches.problem(watchName) !== undefined;
   }
 
   function snapshot(): ServiceObjects {
@@ -182,7 +191,7 @@ export function followServiceObjects(options: ServiceObjectsOptions): { stop(): 
     return {
       namespace,
       name,
-      synced: watches.synced('service'),
+      synced: settled('service') && (!watches.has('pods') || settled('pods')) && settled('endpointslices'),
       service,
       deleted: serviceSeen && !service,
       pods,

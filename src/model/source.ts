@@ -44,8 +44,8 @@ export type SourceEvent =
 export interface ObjectSource {
   /** Starts a watch; events arrive in order until signal aborts. */
   watch(request: WatchRequest, onEvent: (event: SourceEvent) => void, signal: AbortSignal): void;
-  /** A one-off list (near-miss searches); rejects with the problem on failure. */
-  list(request: WatchRequest, signal: AbortSignal): Promise<KubeObject[]>;
+  /** A one-off list (near-miss searches), at most `limit` objects; rejects on failure. */
+  list(request: WatchRequest, signal: AbortSignal, limit?: number): Promise<KubeObject[]>;
 }
 
 /** Built-in resources a trace watches, at the versions every supported cluster serves. */

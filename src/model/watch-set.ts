@@ -75,6 +75,10 @@ export class WatchSet {
     this.onChange();
   }
 
+  has(name: string): boolean {
+    return this.watches.has(name);
+  }
+
   objects(name: string): KubeObject[] {
     return this.watches.get(name)?.cache.values() ?? [];
   }

@@ -1,0 +1,116 @@
+/**
+ * Where trace reports go, by output mode (design.md §3): `tty` redraws the live checklist in
+ * place, `plain` logs one line per check transition, `json` prints one line per change.
+ */
+import {
+  createFrameWriter,
+  frameSize,
+  JsonEmitter,
+  renderFrame,
+  shouldUseColor,
+  supportsEmoji,
+  transitions,
+  type FrameHeader,
+} from '../render/index.js';
+import type { TraceReport } from '../trace/types.js';
+import type { CliIO } from './io.js';
+
+export type OutputMode = 'tty' | 'plain' | 'json';
+
+/**
+ * The report with elapsed times masked ("ready for 3 s" → "ready for #"): the live view
+ * re-analyses every second so its ages tick, but a log or an NDJSON stream should get a new line
+ * only when something other than the passing of time changed.
+ */
+export function changeKey(report: TraceReport): string {
+  const masked = JSON.stringify({ v: report.verdict, s: report.summary, c: report.checks });
+  return masked.replace(/\d+(?:\.\d+)? ?(?:ms|s|m|h|d)\b/g, '#');
+}
+
+export interface ReportSink {
+  show(report: TraceReport, now: number, header: FrameHeader): void;
+  /** A line of narration (demo steps): above the frame in tty mode, as a log line otherwise. */
+  note(text: string, now: number): void;
+  /** Leaves the last frame on screen; restores the terminal. */
+  finish(): void;
+}
+
+export function createReportSink(mode: OutputMode, io: CliIO, options: { colorFlag?: boolean } = {}): ReportSink {
+  const color = shouldUseColor({ flag: options.colorFlag, env: io.env, isTTY: io.stdout.isTTY === true });
+  const symbols = supportsEmoji({ env: io.env, platform: process.platform }) ? 'emoji' : 'ascii';
+  switch (mode) {
+    case 'json': {
+      const emitter = new JsonEmitter();
+      let lastKey: string | undefined;
+      return {
+        show(report, now) {
+          const key = changeKey(report);
+          if (key === lastKey) return;
+          lastKey = key;
+          const line = emitter.emit(report, now);
+          if (line !== undefined) io.stdout.write(`${line}\n`);
+        },
+        // Narration is for people; keep stdout pure NDJSON for scripts.
+        note(text) {
+          io.stderr.write(`# ${text}\n`);
+        },
+        finish() {},
+      };
+    }
+    case 'plain': {
+      let previous: TraceReport | undefined;
+      let lastKey: string | undefined;
+      return {
+        show(report, now) {
+          const key = changeKey(report);
+          if (key === lastKey) return;
+          lastKey = key;
+          for (const line of transitions(previous, report, now, { symbols, color })) io.stdout.write(`${line}\n`);
+          previous = report;
+        },
+        note(text, now) {
+          const stamp = new Date(now).toTimeString().slice(0, 8);
+          io.stdout.write(`${stamp}  # ${text}\n`);
+        },
+        finish() {},
+      };
+    }
+    case 'tty': {
+      let last: { report: TraceReport; now: number; header: FrameHeader } | undefined;
+      const notes: string[] = [];
+      const draw = (): string => {
+        if (!last) return notes.join('\n');
+        const size = frameSize(io.stdout);
+        const noteLines = notes.slice(-3);
+        const frame = renderFrame(last.report, {
+          now: last.now,
+          width: size.width,
+          height: Math.max(5, size.height - noteLines.length - (noteLines.length ? 1 : 0)),
+          color,
+          header: last.header,
+          symbols,
+        });
+        return noteLines.length ? `${frame}\n\n${noteLines.map((n) => `  » ${n}`).join('\n')}` : frame;
+      };
+      const writer = createFrameWriter({ stream: io.stdout, onResize: () => draw() });
+      const onAbort = () => writer.restore();
+      io.signal.addEventListener('abort', onAbort, { once: true });
+      return {
+        show(report, now, header) {
+          last = { report, now, header };
+          writer.update(draw());
+        },
+        note(text) {
+          notes.push(text);
+          if (notes.length > 3) notes.shift();
+          writer.update(draw());
+        },
+        finish() {
+          io.signal.removeEventListener('abort', onAbort);
+          writer.done();
+          io.stdout.write('\n');
+        },
+      };
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateServingCertificates, type ServingCertificates } from '../cluster/tls.js';
+import { ApiError, ConnectionError } from './errors.js';
+import { createRestClient, toTypedError, type RestClient } from './rest.js';
+import { fakeConfig, sendJSON, startFakeServer, statusBody, type FakeServer } from './test-support.js';
+
+const TOKEN = 'tok-9d8e7f-secret';
+
+describe('rest over TLS with a generated CA', () => {
+  let certs: ServingCertificates;
+  let server: FakeServer;
+  const clients: RestClient[] = [];
+  const client = (...args: Parameters<typeof fakeConfig>) => {
+    const logs: string[] = [];
+    const c = createRestClient(fakeConfig(...args), { userAgent: 'kubespy-test', debugLog: (l) => logs.push(l) });
+    clients.push(c);
+    return { c, logs };
+  };
+
+  beforeAll(async () => {
+    certs = await generateServingCertificates(['127.0.0.1']);
+    server = await startFakeServer(
+      (req, res, url) => {
+        if (url.pathname === '/api') return sendJSON(res, 200, { kind: 'APIVersions', versions: ['v1'], auth: req.headers.authorization });
+        if (url.pathname === '/forbidden') {
+          return sendJSON(res, 403, statusBody(403, 'Forbidden', 'pods is forbidden: User "u" cannot list resource "pods"', { kind: 'pods' }));
+        }
+        if (url.pathname === '/busy') return sendJSON(res, 429, statusBody(429, 'TooManyRequests', 'slow down'), { 'Retry-After': '7' });
+        if (url.pathname === '/html') {
+          res.writeHead(404, { 'Content-Type': 'text/html' });
+          return res.end('<html>no such page</html>');
+        }
+        if (url.pathname === '/echo') return sendJSON(res, 200, Object.fromEntries(url.searchParams));
+        res.writeHead(500);
+        res.end();
+      },
+      { cert: certs.certPem, key: certs.keyPem },
+    );
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await server.close();
+  });
+
+  it('verifies the server against the configured CA and sends the token', async () => {
+    const { c } = client(server.url, { ca: certs.caCertPem, token: TOKEN });
+    expect(await c.getJSON('/api')).toEqual({ kind: 'APIVersions', versions: ['v1'], auth: `Bearer ${TOKEN}` });
+    expect(server.requests.at(-1)?.headers['user-agent']).toBe('kubespy-test');
+  });
+
+  it('refuses a server it cannot verify, and says how to fix it', async () => {
+    const { c } = client(server.url, { token: TOKEN });
+    const err = await c.getJSON('/api').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).code).toBe('connection.tls');
+    expect((err as ConnectionError).message).toContain('certificate-authority');
+    expect((err as ConnectionError).message).toContain('insecure-skip-tls-verify');
+  });
+
+  it('skips verification only when the kubeconfig says insecure-skip-tls-verify', async () => {
+    const { c } = client(server.url, { skipTLS: true });
+    expect(await c.getJSON('/api')).toMatchObject({ kind: 'APIVersions' });
+  });
+
+  it('debug logging redacts the Authorization header', async () => {
+    const { c, logs } = client(server.url, { ca: certs.caCertPem, token: TOKEN });
+    await c.getJSON('/api');
+    expect(logs.join('\n')).toContain('Authorization: Bearer <redacted>');
+    expect(logs.join('\n')).not.toContain(TOKEN);
+    expect(logs.some((l) => l.startsWith('<-- 200 GET /api'))).toBe(true);
+  });
+
+  it('encodes query parameters', async () => {
+    const { c } = client(server.url, { ca: certs.caCertPem });
+    const q = { labelSelector: 'app in (a,b),tier!=db', fieldSelector: 'metadata.name=x', limit: 500, skipped: undefined };
+    expect(await c.getJSON('/echo', q)).toEqual({ labelSelector: 'app in (a,b),tier!=db', fieldSelector: 'metadata.name=x', limit: '500' });
+  });
+
+  it.each([
+    { name: 'a Status body', path: '/forbidden', check: (e: ApiError) => e.isForbidden() && e.details?.kind === 'pods', code: 'api.forbidden', msg: 'cannot list resource "pods"' },
+    { name: 'Retry-After', path: '/busy', check: (e: ApiError) => e.isTooManyRequests() && e.retryAfterMs() === 7000, code: 'api.too-many-requests', msg: 'slow down' },
+    { name: 'a body that is not a Status', path: '/html', check: (e: ApiError) => e.isNotFound(), code: 'api.not-found', msg: 'no such page' },
+  ])('turns an error response with $name into an ApiError', async ({ path, check, code, msg }) => {
+    const { c } = client(server.url, { ca: certs.caCertPem });
+    const err = await c.getJSON(path).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(check(err as ApiError)).toBe(true);
+    expect((err as ApiError).code).toBe(code);
+    expect((err as ApiError).message).toContain(msg);
+  });
+});
+
+describe('rest streams', () => {
+  let server: FakeServer;
+  let client: RestClient;
+  beforeAll(async () => {
+    server = await startFakeServer((_req, res, url) => {
+      if (url.pathname === '/chunks') {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        const euro = Buffer.from('{"name":"€"}\n');
+        // A line split across writes, a multi-byte character split across writes, several
+        // lines in one write, an empty line, and a last line without a newline.
+        const parts = [Buffer.from('{"a":'), Buffer.from('1}\n{"b":2}\n\n{"c"'), Buffer.from(':3}\n'), euro.subarray(0, 10), euro.subarray(10), Buffer.from('{"tail":true}')];
+        let i = 0;
+        const next = () => {
+          if (i === parts.length) return res.end();
+          res.write(parts[i++]);
+          setImmediate(next);
+        };
+        return next();
+      }
+      if (url.pathname === '/gone') return sendJSON(res, 410, statusBody(410, 'Expired', 'too old resource version: 1 (5)'));
+      if (url.pathname === '/hang') {
+        res.writeHead(200);
+        res.write('{"first":1}\n');
+        return; // never ends
+      }
+    });
+    client = createRestClient(fakeConfig(server.url), { userAgent: 't' });
+  });
+  afterAll(async () => {
+    client.close();
+    await server.close();
+  });
+
+  it('buffers partial chunks and splits on newlines', async () => {
+    let data = 0;
+    const lines: string[] = [];
+    for await (const l of await client.stream('/chunks', {}, new AbortController().signal, { onData: () => data++ })) lines.push(l);
+    expect(lines).toEqual(['{"a":1}', '{"b":2}', '{"c":3}', '{"name":"€"}', '{"tail":true}']);
+    expect(data).toBeGreaterThan(0);
+  });
+
+  it('rejects with the ApiError before any line when the server answers an error', async () => {
+    const err = await client.stream('/gone', {}, new AbortController().signal).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).isExpired()).toBe(true);
+  });
+
+  it('ends with the abort reason when the signal aborts', async () => {
+    const ctl = new AbortController();
+    const seen: string[] = [];
+    const reason = new Error('stop');
+    const run = (async () => {
+      for await (const l of await client.stream('/hang', {}, ctl.signal)) {
+        seen.push(l);
+        ctl.abort(reason);
+      }
+    })();
+    await expect(run).rejects.toBe(reason);
+    expect(seen).toEqual(['{"first":1}']);
+  });
+
+  it('reports a refused connection as ConnectionError', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const c = createRestClient(fakeConfig(`http://127.0.0.1:${port}`), { userAgent: 't' });
+    const err = await c.getJSON('/api').catch((e: unknown) => e);
+    c.close();
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).code).toBe('connection.refused');
+    expect((err as ConnectionError).message).toContain(`127.0.0.1:${port}`);
+  });
+});
+
+describe('toTypedError', () => {
+  it.each([
+    { code: 'ECONNREFUSED', want: 'connection.refused' },
+    { code: 'ENOTFOUND', want: 'connection.dns' },
+    { code: 'EAI_AGAIN', want: 'connection.dns' },
+    { code: 'CERT_HAS_EXPIRED', want: 'connection.tls' },
+    { code: 'ERR_TLS_CERT_ALTNAME_INVALID', want: 'connection.tls' },
+    { code: 'ETIMEDOUT', want: 'connection.timeout' },
+    { code: 'ECONNRESET', want: 'connection.reset' },
+    { code: 'EWHATEVER', want: 'connection.failed' },
+  ])('$code → $want', ({ code, want }) => {
+    const err = toTypedError(Object.assign(new Error('x'), { code }), 'https://k8s.example');
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).code).toBe(want);
+    expect((err as ConnectionError).message).toContain('https://k8s.example');
+  });
+});

@@ -1,0 +1,258 @@
+/**
+ * The HTTP layer: GET requests that return JSON, and long-lived streams of lines (watches).
+ * node:https / node:http directly, with one keep-alive agent per client. TLS verification is on
+ * unless the kubeconfig says insecure-skip-tls-verify, whatever NODE_TLS_REJECT_UNAUTHORIZED
+ * says. Every failure becomes a typed error (errors.ts): network → ConnectionError, HTTP error
+ * status → ApiError carrying the Status the server sent.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
+import type { AuthRequestOptions, ClusterConfig } from './config.js';
+import { ApiError, ConnectionError, KubeError, StreamError, apiErrorFromResponse, type ConnectionErrorCode } from './errors.js';
+
+export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
+
+export interface RestClientOptions {
+  /** Sent as User-Agent, e.g. 'kubespy/0.1.0 (linux/x64)'. */
+  userAgent: string;
+  /** --debug: one line per request and response; the Authorization header is redacted. */
+  debugLog?: (line: string) => void;
+  /** Socket inactivity limit for getJSON (not for streams, whose liveness the caller judges). Default 30 s. */
+  requestTimeoutMs?: number;
+}
+
+export interface StreamHooks {
+  /** Called whenever bytes arrive (including partial lines), so the caller can detect stalls. */
+  onData?: () => void;
+}
+
+export interface RestClient {
+  readonly server: string;
+  /** GET path?query and parse the JSON body. Rejects with ApiError / ConnectionError. */
+  getJSON<T = unknown>(path: string, query?: Query, accept?: string, options?: { signal?: AbortSignal }): Promise<T>;
+  /**
+   * GET a streaming response (a watch). Resolves once the server answered 200 — rejects with
+   * ApiError when it answered an error status — to the body as lines (split on \n, partial
+   * chunks buffered, empty lines skipped). Aborting `signal` ends the iteration with an
+   * AbortError; a broken connection ends it with a ConnectionError; a clean end just ends it.
+   */
+  stream(path: string, query: Query, signal: AbortSignal, hooks?: StreamHooks): Promise<AsyncIterable<string>>;
+  /** Closes pooled keep-alive sockets so the process can exit. */
+  close(): void;
+}
+
+/** A single line longer than this is not a watch event we can hold; bounded memory (§7.7). */
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
+/** Error bodies are read only this far; a Status is small. */
+const MAX_ERROR_BODY = 64 * 1024;
+
+export function createRestClient(config: ClusterConfig, options: RestClientOptions): RestClient {
+  const base = new URL(config.server);
+  const isHttps = base.protocol === 'https:';
+  // TLS options are passed per request; the agent pools sockets by them, so certificates from an
+  // exec plugin that change over time get their own connections.
+  const agent = isHttps ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const debug = options.debugLog;
+
+  function urlFor(path: string, query?: Query): URL {
+    const basePath = base.pathname.replace(/\/+$/, '');
+    const url = new URL(base.origin + basePath + path);
+    for (const [k, v] of Object.entries(query ?? {})) {
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    }
+    return url;
+  }
+
+  async function send(url: URL, accept: string, signal: AbortSignal | undefined, streaming: boolean): Promise<http.IncomingMessage> {
+    const opts: AuthRequestOptions & https.RequestOptions = {
+      method: 'GET',
+      agent,
+      headers: { Accept: accept, 'User-Agent': options.userAgent },
+      ...(signal ? { signal } : {}),
+    };
+    await config.applyAuth(opts);
+    if (debug) debug(`--> GET ${url.href} ${formatHeaders(opts.headers)}`);
+    const started = Date.now();
+    const mod = isHttps ? https : http;
+    return await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = mod.request(url, opts, (res) => {
+        debug?.(`<-- ${res.statusCode ?? 0} GET ${url.pathname}${url.search} (${Date.now() - started} ms)`);
+        resolve(res);
+      });
+      req.on('error', (err) => reject(toTypedError(err, config.server, signal)));
+      if (!streaming) {
+        req.setTimeout(requestTimeoutMs, () => {
+          req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' }));
+        });
+      }
+      req.end();
+    });
+  }
+
+  return {
+    server: config.server,
+
+    async getJSON<T>(path: string, query?: Query, accept = 'application/json', o?: { signal?: AbortSignal }): Promise<T> {
+      const url = urlFor(path, query);
+      const res = await send(url, accept, o?.signal, false);
+      const status = res.statusCode ?? 0;
+      let text: string;
+      try {
+        text = await readBody(res, status >= 200 && status < 300 ? Infinity : MAX_ERROR_BODY);
+      } catch (err) {
+        throw toTypedError(err, config.server, o?.signal);
+      }
+      if (status < 200 || status >= 300) throw errorFrom(status, text, `GET ${url.pathname}`, res);
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        throw apiErrorFromResponse(
+          500,
+          undefined,
+          `the server answered GET ${url.pathname} with a body that is not JSON (${res.headers['content-type'] ?? 'no content type'})`,
+          `GET ${url.pathname}`,
+        );
+      }
+    },
+
+    async stream(path: string, query: Query, signal: AbortSignal, hooks?: StreamHooks): Promise<AsyncIterable<string>> {
+      const url = urlFor(path, query);
+      const res = await send(url, 'application/json', signal, true);
+      const status = res.statusCode ?? 0;
+      if (status !== 200) {
+        let text = '';
+        try {
+          text = await readBody(res, MAX_ERROR_BODY);
+        } catch {
+          // The status line alone still makes a useful error.
+        }
+        throw errorFrom(status, text, `GET ${url.pathname}`, res);
+      }
+      return lines(res, config.server, signal, hooks);
+    },
+
+    close() {
+      agent.destroy();
+    },
+  };
+}
+
+async function* lines(
+  res: http.IncomingMessage,
+  server: string,
+  signal: AbortSignal,
+  hooks: StreamHooks | undefined,
+): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let buffered = '';
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      hooks?.onData?.();
+      buffered += decoder.write(chunk);
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl).trim();
+        buffered = buffered.slice(nl + 1);
+        if (line !== '') yield line;
+      }
+      if (buffered.length > MAX_LINE_BYTES) {
+        throw new StreamError('stream.line-too-long', `A watch event from ${server} is longer than ${MAX_LINE_BYTES} bytes; giving up on this stream.`);
+      }
+    }
+  } catch (err) {
+    if (err instanceof KubeError) throw err;
+    throw toTypedError(err, server, signal);
+  } finally {
+    res.destroy();
+  }
+  // A stream that ends mid-line (no trailing \n) still delivers what it had.
+  const rest = (buffered + decoder.end()).trim();
+  if (rest !== '') yield rest;
+}
+
+async function readBody(res: http.IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res as AsyncIterable<Buffer>) {
+    if (size < limit) chunks.push(chunk);
+    size += chunk.length;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function errorFrom(status: number, text: string, request: string, res: http.IncomingMessage): ApiError {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const retryAfter = res.headers['retry-after'];
+  return apiErrorFromResponse(status, body, text, request, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+}
+
+/** Node TLS verification error codes (tls.TLSSocket authorizationError / OpenSSL verify codes). */
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH',
+]);
+
+/**
+ * Maps a node network error to a ConnectionError with advice. An abort is passed through
+ * unchanged (the caller asked for it); typed errors pass through too.
+ */
+export function toTypedError(err: unknown, server: string, signal?: AbortSignal): unknown {
+  if (err instanceof KubeError) return err;
+  if (signal?.aborted) return signal.reason ?? err;
+  const e = err as NodeJS.ErrnoException;
+  if (e?.name === 'AbortError') return err;
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  let kind: ConnectionErrorCode = 'connection.failed';
+  let message: string;
+  if (code === 'ECONNREFUSED') {
+    kind = 'connection.refused';
+    message = `Cannot connect to the cluster at ${server}: connection refused. Is the API server running, and is this the right context?`;
+  } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    kind = 'connection.dns';
+    message = `Cannot connect to the cluster at ${server}: the host name does not resolve (DNS). Check the server URL in your kubeconfig and your network or VPN.`;
+  } else if (code && TLS_CODES.has(code)) {
+    kind = 'connection.tls';
+    message = `Cannot verify the TLS certificate of ${server} (${code}). Set certificate-authority (or certificate-authority-data) for this cluster in your kubeconfig to the CA that signed the server's certificate; insecure-skip-tls-verify: true turns verification off, for test clusters only.`;
+  } else if (code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /SSL routines/i.test(e?.message ?? '')) {
+    kind = 'connection.tls';
+    message = `The TLS handshake with ${server} failed (${code ?? 'protocol error'}). Does the server speak HTTPS, and does the URL's scheme match?`;
+  } else if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
+    kind = 'connection.timeout';
+    message = `The cluster at ${server} did not answer in time. Check your network, or whether the API server is overloaded.`;
+  } else if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+    kind = 'connection.reset';
+    message = `The connection to ${server} was closed unexpectedly.`;
+  } else {
+    message = `Cannot talk to the cluster at ${server}: ${e?.message ?? String(err)}`;
+  }
+  return new ConnectionError(kind, message, server, code);
+}
+
+function formatHeaders(headers: AuthRequestOptions['headers']): string {
+  return Object.entries(headers ?? {})
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${/^(authorization|proxy-authorization)$/i.test(k) ? redact(String(v)) : String(v)}`)
+    .join('; ');
+}
+
+function redact(value: string): string {
+  const scheme = value.split(' ')[0];
+  return scheme && scheme !== value ? `${scheme} <redacted>` : '<redacted>';
+}

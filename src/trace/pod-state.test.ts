@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../lib/kube-object.js';
+import { NOW, ago, creating, event, initialising, notReady, pod, terminatingPod, unschedulable, waiting } from './fixtures/builders.js';
+import { type PodHealth, describePod } from './pod-state.js';
+
+interface Case {
+  name: string;
+  pod: KubeObject;
+  events?: KubeObject[];
+  health: PodHealth;
+  ready?: boolean;
+  words: string;
+  reason?: string;
+}
+
+const cases: Case[] = [
+  { name: 'ready, with the time since it became ready', pod: pod('web-1', { readySecondsAgo: 3 }), health: 'ready', ready: true, words: 'ready for 3 s', reason: 'ready' },
+  { name: 'ready for minutes', pod: pod('web-1', { readySecondsAgo: 125 }), health: 'ready', ready: true, words: 'ready for 2 m 5 s' },
+  { name: 'ready on an old server (no PodReadyToStartContainers)', pod: pod('web-1', { legacy: true }), health: 'ready', ready: true, words: 'ready for 3 s' },
+  {
+    name: 'ready after restarts says so',
+    pod: (() => {
+      const p = pod('web-1');
+      ((p['status'] as { containerStatuses: Record<string, unknown>[] }).containerStatuses[0] as Record<string, unknown>)['restartCount'] = 2;
+      return p;
+    })(),
+    health: 'ready',
+    words: 'ready for 3 s (2 restarts)',
+  },
+  {
+    name: 'unschedulable within the 15 s grace is progressing',
+    pod: unschedulable(pod('web-1'), '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.', 5),
+    health: 'progressing',
+    words: 'not scheduled yet: 0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
+    reason: 'not scheduled yet',
+  },
+  {
+    name: 'unschedulable for longer than the grace is failing, with the scheduler message',
+    pod: unschedulable(pod('web-1'), '0/3 nodes are available: 3 Insufficient cpu.', 20),
+    health: 'failing',
+    words: 'not scheduled for 20 s: 0/3 nodes are available: 3 Insufficient cpu.',
+    reason: 'unschedulable',
+  },
+  {
+    name: 'scheduling gates hold it',
+    pod: (() => {
+      const p = unschedulable(pod('web-1'), '', 100);
+      const c = (p['status'] as { conditions: Record<string, unknown>[] }).conditions[0] as Record<string, unknown>;
+      c['reason'] = 'SchedulingGated';
+      c['message'] = 'Scheduling is blocked due to non-empty scheduling gates';
+      (p['spec'] as Record<string, unknown>)['schedulingGates'] = [{ name: 'example.com/quota' }];
+      return p;
+    })(),
+    health: 'progressing',
+    words: 'not scheduled: held by scheduling gates (example.com/quota)',
+  },
+  {
+    name: 'no PodScheduled condition and no node yet',
+    pod: (() => {
+      const p = unschedulable(pod('web-1'), 'x', 1);
+      (p['status'] as Record<string, unknown>)['conditions'] = [];
+      return p;
+    })(),
+    health: 'progressing',
+    words: 'waiting to be scheduled',
+  },
+  { name: 'creating containers', pod: creating(pod('web-1')), health: 'progressing', words: 'container web waiting: ContainerCreating', reason: 'starting' },
+  {
+    name: 'pulling, from the kubelet Pulling event',
+    pod: creating(pod('web-1')),
+    events: [event({ name: 'web-1', type: 'Normal', reason: 'Pulling', message: 'Pulling image "nginx:1.27"' })],
+    health: 'progressing',
+    words: 'pulling image "nginx:1.27"',
+    reason: 'pulling',
+  },
+  {
+    name: 'pulled already: no longer pulling',
+    pod: creating(pod('web-1')),
+    events: [
+      event({ name: 'web-1', type: 'Normal', reason: 'Pulling', message: 'Pulling image "nginx:1.27"', lastSecondsAgo: 5 }),
+      event({ name: 'web-1', type: 'Normal', reason: 'Pulled', message: 'Successfully pulled image "nginx:1.27" in 2.1s', lastSecondsAgo: 3 }),
+    ],
+    health: 'progressing',
+    words: 'container web waiting: ContainerCreating',
+  },
+  {
+    name: 'image pull failure names the image',
+    pod: waiting(pod('web-1', { image: 'nginx:nope' }), 'ErrImagePull', 'rpc error: code = NotFound', { phase: 'Pending' }),
+    health: 'failing',
+    words: 'image pull failing: ErrImagePull for "nginx:nope" (container web)',
+    reason: 'image pull failing',
+  },
+  {
+    name: 'image pull back-off',
+    pod: waiting(pod('web-1', { image: 'registry.example.com/web:v2' }), 'ImagePullBackOff', 'Back-off pulling image "registry.example.com/web:v2"', { phase: 'Pending' }),
+    health: 'failing',
+    words: 'image pull failing: ImagePullBackOff for "registry.example.com/web:v2" (container web)',
+  },
+  {
+    name: 'crash loop with the last exit code',
+    pod: waiting(pod('web-1'), 'CrashLoopBackOff', 'back-off 40s restarting failed container=web pod=web-1_default(x)', {
+      restarts: 3,
+      lastTerminated: { exitCode: 1, reason: 'Error', startedAt: ago(50), finishedAt: ago(45) },
+    }),
+    health: 'failing',
+    words: 'crash loop: container web restarted 3 times, last exit code 1',
+    reason: 'crash loop',
+  },
+  {
+    name: 'crash loop after OOMKilled',
+    pod: waiting(pod('web-1'), 'CrashLoopBackOff', 'back-off 5m0s', { restarts: 12, lastTerminated: { exitCode: 137, reason: 'OOMKilled' } }),
+    health: 'failing',
+    words: 'crash loop: container web restarted 12 times, last exit code 137 (OOMKilled)',
+  },
+  {
+    name: 'missing ConfigMap',
+    pod: waiting(pod('web-1'), 'CreateContainerConfigError', 'configmap "app-config" not found', { phase: 'Pending' }),
+    health: 'failing',
+    words: 'config error: configmap "app-config" not found (container web)',
+    reason: 'config error',
+  },
+  {
+    name: 'missing Secret key',
+    pod: waiting(pod('web-1'), 'CreateContainerConfigError', "couldn't find key password in Secret default/db", { phase: 'Pending' }),
+    health: 'failing',
+    words: "config error: couldn't find key password in Secret default/db (container web)",
+  },
+  {
+    name: 'readiness probe failing, from Warning Unhealthy events',
+    pod: notReady(pod('web-1')),
+    events: [event({ name: 'web-1', reason: 'Unhealthy', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503', count: 12 })],
+    health: 'unhealthy',
+    words: 'readiness probe failing: HTTP probe failed with statuscode: 503 (12 times)',
+    reason: 'readiness probe failing',
+  },
+  {
+    name: 'readiness probe failing, events.k8s.io-style Event (eventTime + series)',
+    pod: notReady(pod('web-1')),
+    events: [event({ name: 'web-1', reason: 'Unhealthy', message: 'Readiness probe failed: Get "http://10.244.1.7:8080/healthz": dial tcp 10.244.1.7:8080: connect: connection refused', count: 4, modern: true })],
+    health: 'unhealthy',
+    words: 'readiness probe failing: Get "http://10.244.1.7:8080/healthz": dial tcp 10.244.1.7:8080: connect: connection refused (4 times)',
+  },
+  {
+    name: 'probe events of another Pod of the same name (older uid) are ignored',
+    pod: notReady(pod('web-1')),
+    events: [event({ name: 'web-1', uid: 'an-older-pod', reason: 'Unhealthy', message: 'Readiness probe failed: 503', count: 3 })],
+    health: 'progressing',
+    words: 'container web running for 20 s, not ready yet',
+  },
+  {
+    name: 'liveness probe failures alone do not read as readiness',
+    pod: notReady(pod('web-1')),
+    events: [event({ name: 'web-1', reason: 'Unhealthy', message: 'Liveness probe failed: HTTP probe failed with statuscode: 500' })],
+    health: 'progressing',
+    words: 'container web running for 20 s, not ready yet',
+  },
+  { name: 'init container running', pod: initialising(pod('web-1')), health: 'progressing', words: 'initialising: init container migrate running (0 of 1 done)', reason: 'initialising' },
+  {
+    name: 'init container crash-looping',
+    pod: initialising(pod('web-1'), 'migrate', { crashLoop: true }),
+    health: 'failing',
+    words: 'crash loop: init container migrate restarted 4 times, last exit code 1 (0 of 1 done)',
+    reason: 'init crash loop',
+  },
+  { name: 'terminating, within its grace period', pod: terminatingPod(pod('web-1'), 25), health: 'terminating', words: 'terminating (grace period ends in 25 s)' },
+  { name: 'terminating past its grace period (a stuck finalizer or kubelet)', pod: terminatingPod(pod('web-1'), -70), health: 'terminating', words: 'terminating (grace period ended 1 m 10 s ago)' },
+  {
+    name: 'evicted',
+    pod: (() => {
+      const p = pod('web-1');
+      Object.assign(p['status'] as object, { phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory.' });
+      return p;
+    })(),
+    health: 'failing',
+    ready: false,
+    words: 'failed: Evicted: The node was low on resource: memory.',
+  },
+  {
+    name: 'completed',
+    pod: (() => {
+      const p = pod('web-1');
+      (p['status'] as Record<string, unknown>)['phase'] = 'Succeeded';
+      return p;
+    })(),
+    health: 'done',
+    ready: false,
+    words: 'completed (Succeeded): it will not serve',
+  },
+  {
+    name: 'readiness gate not satisfied',
+    pod: (() => {
+      const p = pod('web-1');
+      const status = p['status'] as { conditions: Record<string, unknown>[] };
+      const readyCondition = status.conditions.find((c) => c['type'] === 'Ready') as Record<string, unknown>;
+      Object.assign(readyCondition, { status: 'False', reason: 'ReadinessGatesNotReady', message: 'corresponding condition of pod readiness gate "target-health.elbv2.k8s.aws/web" does not exist.' });
+      return p;
+    })(),
+    health: 'progressing',
+    words: 'not ready: corresponding condition of pod readiness gate "target-health.elbv2.k8s.aws/web" does not exist.',
+  },
+];
+
+describe('describePod', () => {
+  it.each(cases)('$name', (c) => {
+    const state = describePod(c.pod, { now: NOW, events: c.events ?? [] });
+    expect(state.words).toBe(c.words);
+    expect(state.health).toBe(c.health);
+    if (c.ready !== undefined) expect(state.ready).toBe(c.ready);
+    if (c.reason !== undefined) expect(state.reason).toBe(c.reason);
+  });
+
+  it('never throws on malformed Pods', () => {
+    const junk: unknown[] = [
+      null,
+      42,
+      'pod',
+      {},
+      { metadata: null },
+      { metadata: { name: 7 }, status: 'Running' },
+      { metadata: {}, status: { conditions: 'yes', containerStatuses: [null, 1, { state: 'running' }] } },
+      { metadata: {}, spec: { initContainers: [{}], containers: 'x' }, status: { initContainerStatuses: {} } },
+      { metadata: { deletionTimestamp: 'not a time' } },
+      { metadata: {}, status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', lastTransitionTime: 5 }] } },
+    ];
+    for (const p of junk) {
+      const state = describePod(p, { now: NOW, events: [null as unknown as KubeObject, { metadata: {} } as KubeObject] });
+      expect(typeof state.words).toBe('string');
+    }
+  });
+});

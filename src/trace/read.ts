@@ -1,0 +1,85 @@
+/**
+ * Defensive readers for objects kept as plain JSON. The analysers see objects as any server
+ * version sends them (and, through recordings, as anything a file holds), so no field is trusted
+ * to exist or to have its documented type: every read narrows, and a wrong type reads as absent.
+ */
+
+export type Rec = Record<string, unknown>;
+
+export function isRec(value: unknown): value is Rec {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value as an object, or an empty one. */
+export function rec(value: unknown): Rec {
+  return isRec(value) ? value : {};
+}
+
+/** The value as an array of objects; non-object items are dropped. */
+export function recs(value: unknown): Rec[] {
+  return Array.isArray(value) ? value.filter(isRec) : [];
+}
+
+export function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+export function bool(value: unknown): boolean | undefined {
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+export function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** Reads a nested field: get(obj, 'spec', 'ports'). */
+export function get(value: unknown, ...path: string[]): unknown {
+  let current: unknown = value;
+  for (const key of path) {
+    if (!isRec(current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+/** A string→string map (labels, selectors); entries with non-string values are dropped. */
+export function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isRec(value)) return out;
+  for (const [key, v] of Object.entries(value)) if (typeof v === 'string') out[key] = v;
+  return out;
+}
+
+/** An RFC 3339 timestamp as epoch milliseconds, or undefined (absent, null, unparsable). */
+export function time(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+export function meta(obj: unknown): Rec {
+  return rec(get(obj, 'metadata'));
+}
+
+export function nameOf(obj: unknown): string {
+  return str(meta(obj)['name']) ?? '';
+}
+
+export function labelsOf(obj: unknown): Record<string, string> {
+  return stringMap(meta(obj)['labels']);
+}
+
+/** "3 Pods" / "1 Pod". */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
+/** At most `max` lines, then "… and N more", so a view stays bounded however many objects exist. */
+export function capLines(lines: string[], max: number): string[] {
+  if (lines.length <= max) return lines;
+  return [...lines.slice(0, max), `… and ${lines.length - max} more`];
+}
