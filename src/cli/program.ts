@@ -7,6 +7,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { describeError } from './describe-error.js';
 import { ExitCode } from './errors.js';
 import type { CliIO } from './io.js';
+import { registerClusterCommand } from './commands/cluster.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerTraceCommand } from './commands/trace.js';
 import { VERSION } from './version.js';
 
@@ -37,6 +39,8 @@ unauthenticated or forbidden. Docs: README.md and docs/.`,
   program.addOption(new Option('--debug', 'show stack traces and request logs (credentials redacted)').hideHelp(false));
 
   registerTraceCommand(program, io, result);
+  registerDemoCommand(program, io, result);
+  registerClusterCommand(program, io, result);
   return program;
 }
 

@@ -28,7 +28,11 @@ export class WatchSet {
     private readonly signal: AbortSignal,
     /** Called after every event that may have changed what the set shows. */
     private readonly onChange: () => void,
-  ) {}
+  ) {
+    // One listener for the whole set: a trace restarts watches often (the Pod watch follows the
+    // selector), and a listener per watch would pile up on the long-lived parent signal.
+    signal.addEventListener('abort', () => this.stopAll(), { once: true });
+  }
 
   /** Starts, keeps (same request) or restarts (new request) the watch called name; undefined stops it. */
   set(name: string, request: WatchRequest | undefined): void {
@@ -44,9 +48,6 @@ export class WatchSet {
       return;
     }
     const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    this.signal.addEventListener('abort', onAbort, { once: true });
-    controller.signal.addEventListener('abort', () => this.signal.removeEventListener('abort', onAbort), { once: true });
     const watch: ActiveWatch = { key, cache: new ObjectCache(), controller, reconnecting: false };
     this.watches.set(name, watch);
     this.source.watch(request, (event) => this.handle(watch, event), controller.signal);

@@ -141,6 +141,14 @@ const cases: Case[] = [
     words: 'readiness probe failing: Get "http://10.244.1.7:8080/healthz": dial tcp 10.244.1.7:8080: connect: connection refused (4 times)',
   },
   {
+    name: 'readiness probe failed once in the first seconds: warming up, not unhealthy',
+    pod: notReady(pod('web-1')),
+    events: [event({ name: 'web-1', reason: 'Unhealthy', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503', count: 1 })],
+    health: 'progressing',
+    words: 'started, readiness probe not passing yet: HTTP probe failed with statuscode: 503',
+    reason: 'warming up',
+  },
+  {
     name: 'probe events of another Pod of the same name (older uid) are ignored',
     pod: notReady(pod('web-1')),
     events: [event({ name: 'web-1', uid: 'an-older-pod', reason: 'Unhealthy', message: 'Readiness probe failed: 503', count: 3 })],

@@ -48,6 +48,14 @@ export interface PodStateOptions {
  * (cli-utils pkg/kstatus/status/core.go), so a Pod waiting for a node the cluster autoscaler is
  * adding, or for a Pod being preempted, does not flash "failing".
  */
+/**
+ * How long after its containers start a Pod's failing readiness probe counts as warming up rather
+ * than unhealthy: three failures at the default 10 s period (failureThreshold 3).
+ */
+export const READINESS_WARMUP_MS = 30_000;
+/** …as long as the probe has failed fewer times than the default failureThreshold. */
+export const READINESS_WARMUP_FAILURES = 3;
+
 export const UNSCHEDULABLE_GRACE_MS = 15_000;
 
 /** A container that exited this many times is crash-looping even between two back-offs. */
@@ -246,6 +254,20 @@ export function describePod(pod: unknown, options: PodStateOptions): PodState {
   const probe = readinessFailure(events);
   const running = statuses.length > 0 && statuses.every((s) => get(s, 'state', 'running') !== undefined);
   if (probe && running) {
+    // Apps warm up: a readiness probe that fails in the first seconds after start-up is the app
+    // starting, not an app in trouble (kubectl rollout status waits the same way).
+    const startedAt = statuses.reduce<number | undefined>((latest, s) => {
+      const t = time(get(s, 'state', 'running', 'startedAt'));
+      return t !== undefined && (latest === undefined || t > latest) ? t : latest;
+    }, undefined);
+    if (startedAt !== undefined && now - startedAt < READINESS_WARMUP_MS && probe.times < READINESS_WARMUP_FAILURES) {
+      return {
+        health: 'progressing',
+        ready: false,
+        reason: 'warming up',
+        words: `started, readiness probe not passing yet: ${probe.message}`,
+      };
+    }
     return {
       health: 'unhealthy',
       ready: false,

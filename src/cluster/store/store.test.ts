@@ -569,3 +569,25 @@ describe('subscribe', () => {
     expect(seen).toEqual(['A:ADDED a', 'B:ADDED a', 'A:ADDED b', 'B:ADDED b']);
   });
 });
+
+describe('fixes found by the controllers', () => {
+  it('fills apiVersion and kind on create even when the body omits them', () => {
+    const { store } = newStore();
+    const created = store.create('configmaps', 'default', { metadata: { name: 'bare' }, data: {} });
+    expect(created.apiVersion).toBe('v1');
+    expect(created.kind).toBe('ConfigMap');
+    expect(Object.keys(created).slice(0, 2)).toEqual(['apiVersion', 'kind']);
+  });
+
+  it('keeps a gracefully terminating Pod through status writes until the grace-0 delete', () => {
+    const { store } = newStore();
+    store.create('pods', 'default', pod('web', { spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'nginx' }] } }));
+    const marked = store.delete('pods', 'default', 'web', { gracePeriodSeconds: 30 });
+    expect(marked.metadata.deletionTimestamp).toBeDefined();
+    const written = store.mutate('pods', 'default', 'web', (p) => ({ ...p, status: { phase: 'Running', reason: 'Stopping' } }), { subresource: 'status' });
+    expect(written?.metadata.deletionTimestamp).toBeDefined();
+    expect(store.tryGet('pods', 'default', 'web')).toBeDefined();
+    store.delete('pods', 'default', 'web', { gracePeriodSeconds: 0 });
+    expect(store.tryGet('pods', 'default', 'web')).toBeUndefined();
+  });
+});

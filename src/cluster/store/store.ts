@@ -249,7 +249,11 @@ class ObjectStore implements Store {
     if (tracksGeneration(type, this.isCustom(resource))) meta.generation = 1;
     if (options.dryRun) return clone(obj);
 
-    const stored = this.commit(type, key, 'ADDED', obj, undefined);
+    // Stored objects always say what they are, whatever the request body carried.
+    const typed: KubeObject = { apiVersion: apiVersionOf(type), kind: type.kind, ...obj };
+    typed.apiVersion = apiVersionOf(type);
+    typed.kind = type.kind;
+    const stored = this.commit(type, key, 'ADDED', typed, undefined);
     this.afterCommit(type, stored);
     return clone(stored);
   }
@@ -604,8 +608,10 @@ class ObjectStore implements Store {
     if (options.dryRun) return next;
 
     const key = objectKey(type, current.metadata.namespace, current.metadata.name ?? '');
-    if (next.metadata.deletionTimestamp && pendingFinalizers(type, next).length === 0) {
-      // Removing the last finalizer of a terminating object completes its deletion.
+    if (next.metadata.deletionTimestamp && pendingFinalizers(type, next).length === 0 && pendingFinalizers(type, current).length > 0) {
+      // Removing the last finalizer of a terminating object completes its deletion. Other writes
+      // to a terminating object (the kubelet's last status of a gracefully deleted Pod) are kept:
+      // only the final grace-0 delete removes it.
       return clone(this.hardDelete(type, key, next, current));
     }
     const stored = this.commit(type, key, 'MODIFIED', next, current);

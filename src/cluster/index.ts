@@ -1,0 +1,128 @@
+/**
+ * The embedded cluster, assembled: the store with its admission hooks, the simulated controllers,
+ * and the HTTP(S) API server on loopback. `kubespy cluster`, `kubespy demo`, the tests and the
+ * benchmarks all start it through startEmbeddedCluster().
+ */
+import { randomBytes } from 'node:crypto';
+import { systemClock, type Clock } from '../lib/clock.js';
+import { createDaemonSetController } from './controllers/daemonset.js';
+import { createDeploymentController } from './controllers/deployment.js';
+import { createEndpointsController } from './controllers/endpoints.js';
+import { createEndpointSliceController } from './controllers/endpointslice.js';
+import { createEventRecorder } from './controllers/events.js';
+import { createGarbageCollector } from './controllers/garbage-collector.js';
+import { createKubeletController } from './controllers/kubelet.js';
+import { createLoadBalancerController } from './controllers/loadbalancer.js';
+import { createNamespaceController } from './controllers/namespace.js';
+import { createNodesController } from './controllers/nodes.js';
+import { createReplicaSetController } from './controllers/replicaset.js';
+import type { Controller, ControllerContext } from './controllers/runtime.js';
+import { createSchedulerController } from './controllers/scheduler.js';
+import { createServiceAllocator } from './controllers/service-allocator.js';
+import { createSystemBootstrap } from './controllers/system.js';
+import { renderKubeconfig } from './kubeconfig.js';
+import { startApiServer, type ApiServer, type ForbidRule } from './server/index.js';
+import { createStore } from './store/index.js';
+import type { Store } from './store/types.js';
+
+export interface EmbeddedClusterOptions {
+  /** 0 (default): any free port. The server listens on 127.0.0.1 only. */
+  port?: number;
+  /** Serve HTTPS with a generated CA (default), or plain HTTP. */
+  tls?: boolean;
+  /** Simulated durations are divided by this (default 1). */
+  speed?: number;
+  /** Number of Nodes (default 3). */
+  nodes?: number;
+  clock?: Clock;
+  /** Requests answered with 403 Forbidden (RBAC gaps, for tests). */
+  forbid?: ForbidRule[];
+  /** Watch history kept for resuming; older resourceVersions get 410 Expired. */
+  historySize?: number;
+  bookmarkIntervalMs?: number;
+  log?: (message: string) => void;
+}
+
+export interface EmbeddedCluster {
+  url: string;
+  port: number;
+  store: Store;
+  /** The bearer token clients must present. */
+  token: string;
+  caCertPem?: string;
+  speed: number;
+  /** A kubeconfig whose current context points at this cluster. */
+  kubeconfig(options?: { namespace?: string; contextName?: string }): string;
+  /** Stops the controllers and the server (open watches end). */
+  close(): Promise<void>;
+}
+
+export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {}): Promise<EmbeddedCluster> {
+  const clock = options.clock ?? systemClock;
+  const speed = options.speed ?? 1;
+  if (!(speed > 0)) throw new RangeError(`speed must be positive, got ${speed}`);
+  // The allocator reads the Services already stored to find free addresses, so it gets the store late.
+  const store: Store = createStore({ clock, admission: [createServiceAllocator(() => store)], historySize: options.historySize });
+
+  // Events expire after an hour of simulated time, as with kube-apiserver's default --event-ttl.
+  const events = createEventRecorder(store, clock, { ttlMs: 3_600_000 / speed });
+  const context: ControllerContext = {
+    store,
+    clock,
+    speed,
+    duration: (simulatedMs) => simulatedMs / speed,
+    events,
+    log: options.log ?? (() => {}),
+  };
+  const controllers: Controller[] = [
+    createSystemBootstrap(),
+    createNodesController({ count: options.nodes ?? 3 }),
+    createSchedulerController(),
+    createKubeletController(),
+    createReplicaSetController(),
+    createDeploymentController(),
+    createDaemonSetController(),
+    createEndpointsController(),
+    createEndpointSliceController(),
+    createLoadBalancerController(),
+    createGarbageCollector(),
+    createNamespaceController(),
+  ];
+  for (const controller of controllers) controller.start(context);
+
+  const token = randomBytes(24).toString('base64url');
+  let server: ApiServer;
+  try {
+    server = await startApiServer({
+      store,
+      port: options.port ?? 0,
+      tls: options.tls ?? true,
+      token,
+      // kubectl sends a bearer token only over TLS; on plain HTTP it comes without credentials.
+      allowAnonymous: options.tls === false,
+      clock,
+      forbid: options.forbid,
+      bookmarkIntervalMs: options.bookmarkIntervalMs,
+      log: options.log,
+    });
+  } catch (error) {
+    for (const controller of controllers) controller.stop();
+    throw error;
+  }
+
+  return {
+    url: server.url,
+    port: server.port,
+    store,
+    token,
+    caCertPem: server.caCertPem,
+    speed,
+    kubeconfig: (kubeconfigOptions = {}) =>
+      renderKubeconfig({ server: server.url, caCertPem: server.caCertPem, token, ...kubeconfigOptions }),
+    async close() {
+      for (const controller of [...controllers].reverse()) controller.stop();
+      events.stop?.();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * Watch streaming (kubernetes-facts.md §1): HTTP 200, chunked application/json, one event per
+ * line, written as it happens. Errors found before the stream starts (bad selector, 422 options,
+ * 403) are plain HTTP errors; an expired resourceVersion (410) is reported the way the watch cache
+ * does it — a 200 stream with a single ERROR event, then EOF.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Clock, TimerHandle } from '../../lib/clock.js';
+import type { KubeObject, WireWatchEvent } from '../../lib/kube-object.js';
+import type { ResourceType, Store, WatchHandle, WatchOptions } from '../store/types.js';
+import { apiVersionOf } from '../store/registry.js';
+import { invalidListOptions, toStatus } from './status.js';
+import { toTable, type IncludeObject } from './tables.js';
+
+export interface WatchContext {
+  store: Store;
+  clock: Clock;
+  bookmarkIntervalMs: number;
+  /** Closers of the open watches, so the server can end them on close(). */
+  watches: Set<() => void>;
+}
+
+export interface WatchRequest {
+  type: ResourceType;
+  resourceName: string;
+  options: WatchOptions;
+  /** Server-side deadline; the stream ends cleanly (no ERROR) when it passes. */
+  timeoutSeconds?: number;
+  /** Set when the client asked for Tables (kubectl get -w): each object becomes a one-row Table. */
+  table?: { apiVersion: string; includeObject: IncludeObject };
+}
+
+/**
+ * kube-apiserver picks 30–60 min when the client gives no timeoutSeconds; a fixed 30 min keeps
+ * the same order of magnitude without randomness.
+ */
+const DEFAULT_TIMEOUT_SECONDS = 1800;
+
+/**
+ * A client that stops reading must not make the server buffer without bound: past this much
+ * unsent data the watch is ended, as the watch cache terminates watchers that fall behind; the
+ * client re-watches from its last resourceVersion.
+ */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+/**
+ * apimachinery ValidateListOptions for watches (kubernetes-facts.md §1, streaming lists). The
+ * WatchList gate counts as on, as in 1.32.
+ */
+export function validateWatchOptions(params: {
+  sendInitialEvents?: boolean;
+  resourceVersionMatch?: string;
+  continue?: string;
+}): void {
+  if (params.sendInitialEvents !== undefined) {
+    if (params.resourceVersionMatch !== 'NotOlderThan') {
+      throw invalidListOptions('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
+    }
+    if (params.continue) {
+      throw invalidListOptions('sendInitialEvents', 'sendInitialEvents is forbidden for watch unless continue is empty');
+    }
+  } else if (params.resourceVersionMatch) {
+    throw invalidListOptions('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+  }
+}
+
+/**
+ * Starts the stream. Throws (before anything is written) when the store refuses the watch with
+ * anything but 410, so the caller answers with that Status.
+ */
+export function serveWatch(ctx: WatchContext, res: ServerResponse, w: WatchRequest): void {
+  const pending: WireWatchEvent[] = [];
+  let streaming = false;
+  let ended = false;
+  let firstTable = true;
+  let handle: WatchHandle | undefined;
+  const timers: { timeout?: TimerHandle; bookmark?: TimerHandle } = {};
+
+  const encode = (event: WireWatchEvent): string => {
+    if (!w.table || event.type === 'ERROR' || event.type === 'BOOKMARK') return JSON.stringify(event) + '\n';
+    // The real server sends the column definitions with the first Table event only.
+    const table = toTable(w.type, [event.object], {
+      now: ctx.clock.now(),
+      apiVersion: w.table.apiVersion,
+      includeObject: w.table.includeObject,
+      includeColumns: firstTable,
+      resourceVersion: event.object.metadata.resourceVersion ?? '',
+    });
+    firstTable = false;
+    return JSON.stringify({ type: event.type, object: table }) + '\n';
+  };
+
+  const cleanup = () => {
+    if (ended) return;
+    ended = true;
+    handle?.stop();
+    timers.timeout?.cancel();
+    timers.bookmark?.cancel();
+    ctx.watches.delete(finish);
+  };
+  function finish(): void {
+    const wasEnded = ended;
+    cleanup();
+    if (!wasEnded && !res.writableEnded) res.end();
+  }
+  const write = (event: WireWatchEvent) => {
+    if (ended) return;
+    res.write(encode(event));
+    if (event.type === 'ERROR' || res.writableLength > MAX_BUFFERED_BYTES) finish();
+  };
+  const startStream = () => {
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
+    res.flushHeaders();
+    streaming = true;
+    ctx.watches.add(finish);
+    res.on('close', cleanup); // the client went away: stop the store watch
+    for (const event of pending.splice(0)) write(event);
+  };
+
+  try {
+    // Events delivered synchronously inside watch() (initial ADDED, history replay) are held
+    // until we know the watch was accepted and the 200 header is out.
+    handle = ctx.store.watch(w.resourceName, w.options, (event) => {
+      if (streaming) write(event);
+      else pending.push(event);
+    });
+  } catch (err) {
+    const status = toStatus(err);
+    if (status.code !== 410) throw err;
+    startStream();
+    write({ type: 'ERROR', object: status });
+    return;
+  }
+  startStream();
+  if (ended) return;
+
+  const timeoutMs = (w.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  timers.timeout = ctx.clock.setTimeout(finish, timeoutMs);
+
+  if (w.options.allowWatchBookmarks && ctx.bookmarkIntervalMs > 0) {
+    // Store delivery is synchronous, so the store's current RV is a consistent bookmark: every
+    // event up to it has already been written to this stream.
+    const bookmark = () => {
+      if (ended) return;
+      const object: KubeObject = {
+        kind: w.type.kind,
+        apiVersion: apiVersionOf(w.type),
+        metadata: { resourceVersion: ctx.store.currentResourceVersion() },
+      };
+      write({ type: 'BOOKMARK', object });
+      timers.bookmark = ctx.clock.setTimeout(bookmark, ctx.bookmarkIntervalMs);
+    };
+    timers.bookmark = ctx.clock.setTimeout(bookmark, ctx.bookmarkIntervalMs);
+  }
+}
