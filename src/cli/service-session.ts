@@ -19,7 +19,7 @@ const CHECK_OF_WATCH: Record<string, ServiceCheckId> = {
   'proxy-pods': 'proxy',
 };
 
-export function serviceTraceInput(objects: ServiceObjects, now: number): ServiceTraceInput {
+export function serviceTraceInput(objects: ServiceObjects, now: number, timeScale = 1): ServiceTraceInput {
   const unavailable: Partial<Record<ServiceCheckId, string>> = {};
   for (const [watch, problem] of Object.entries(objects.problems)) {
     const check = CHECK_OF_WATCH[watch];
@@ -44,16 +44,27 @@ export function serviceTraceInput(objects: ServiceObjects, now: number): Service
     networkPolicies: objects.networkPolicies,
     unavailable,
     reconnecting: objects.reconnecting,
+    timeScale,
   };
 }
 
-export function serviceSession(options: { source: ObjectSource; namespace: string; name: string; clock: Clock; signal: AbortSignal }): TraceSession<ServiceObjects> {
+export interface SessionOptions {
+  source: ObjectSource;
+  namespace: string;
+  name: string;
+  clock: Clock;
+  signal: AbortSignal;
+  /** The embedded cluster's speed factor when tracing it (demo); 1 for real clusters. */
+  timeScale?: number;
+}
+
+export function serviceSession(options: SessionOptions): TraceSession<ServiceObjects> {
   return {
     follow(onUpdate) {
       return followServiceObjects({ ...options, onUpdate });
     },
     analyse(objects, now) {
-      return analyseService(serviceTraceInput(objects, now));
+      return analyseService(serviceTraceInput(objects, now, options.timeScale));
     },
     reconnecting(objects) {
       return objects.reconnecting;

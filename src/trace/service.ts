@@ -123,6 +123,12 @@ export interface ServiceTraceInput {
   unavailable?: Partial<Record<ServiceCheckId, string>>;
   /** True while the watches reconnect: the report may be stale, and the summary says so. */
   reconnecting?: boolean;
+  /**
+   * How much faster than real time the cluster runs (the embedded cluster's speed factor; 1 for
+   * real clusters, the default): grace periods and hints that wait for time to pass are divided
+   * by it, so a demo at speed 10 shows the 60 s load-balancer hint after 6 s.
+   */
+  timeScale?: number;
 }
 
 /** How long a load balancer may stay pending before kubespy suggests that no controller serves it. */

@@ -17,7 +17,7 @@ import { parseNumberFlag } from '../numbers.js';
 import { addOutputOptions, resolveOutput, type OutputFlags } from '../output-options.js';
 import { createReportSink } from '../report-sink.js';
 import { runTrace } from '../run-trace.js';
-import { serviceSession } from '../service-session.js';
+import { sessionFor } from '../sessions.js';
 
 interface DemoFlags extends OutputFlags {
   list?: boolean;
@@ -66,7 +66,7 @@ Examples:
       const connection = await connect({ kubeconfig }, io, {});
       try {
         const { namespace, name: target } = scenario.target;
-        const session = serviceSession({ source: connection.source, namespace, name: target, clock: io.clock, signal: io.signal });
+        const session = sessionFor(scenario.target.kind, { source: connection.source, namespace, name: target, clock: io.clock, signal: io.signal, timeScale: speed });
         const playing = playScenario(scenario, {
           store: cluster.store,
           clock: io.clock,

@@ -7,10 +7,8 @@ import type { CliIO } from '../io.js';
 import { addOutputOptions, resolveOutput, type OutputFlags } from '../output-options.js';
 import { createReportSink } from '../report-sink.js';
 import { runTrace } from '../run-trace.js';
-import { serviceSession } from '../service-session.js';
-import { parseTraceTarget, type TraceKind } from '../target.js';
-
-const TRACEABLE: TraceKind[] = ['service'];
+import { sessionFor, TRACEABLE_KINDS } from '../sessions.js';
+import { parseTraceTarget } from '../target.js';
 
 export function registerTraceCommand(program: Command, io: CliIO, result: { code: number }): void {
   const command = program
@@ -34,12 +32,12 @@ Verdicts: absent, pending, degraded, ready, failing, deleted.`,
   addConnectionOptions(command);
   addOutputOptions(command);
   command.action(async (args: string[], flags: ConnectionFlags & OutputFlags) => {
-    const target = parseTraceTarget(args, flags.namespace, TRACEABLE);
+    const target = parseTraceTarget(args, flags.namespace, TRACEABLE_KINDS);
     const output = resolveOutput(flags, io);
     const connection = await connect({ ...flags, debug: program.opts().debug === true }, io);
     try {
       const namespace = target.namespace ?? connection.namespace;
-      const session = serviceSession({ source: connection.source, namespace, name: target.name, clock: io.clock, signal: io.signal });
+      const session = sessionFor(target.kind, { source: connection.source, namespace, name: target.name, clock: io.clock, signal: io.signal });
       const sink = createReportSink(output.mode, io, { colorFlag: output.colorFlag });
       result.code = await runTrace(session, {
         clock: io.clock,
