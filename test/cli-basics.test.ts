@@ -1,4 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/lib/clock.js';
@@ -42,5 +46,20 @@ describe('kubespy CLI basics', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: /);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('kubectl plugin', () => {
+  const kubectl = '/usr/bin/kubectl';
+  const hasKubectl = existsSync(kubectl);
+  it.skipIf(!hasKubectl)('runs as `kubectl spy` when kubectl-spy is on the PATH (needs /usr/bin/kubectl, skipped without it)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kubespy-plugin-'));
+    try {
+      symlinkSync(fileURLToPath(new URL('../bin/kubespy.js', import.meta.url)), path.join(dir, 'kubectl-spy'));
+      const out = execFileSync(kubectl, ['spy', '--version'], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, encoding: 'utf8' });
+      expect(out.trim()).toBe(VERSION);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
