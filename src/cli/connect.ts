@@ -6,6 +6,7 @@ import { createLiveSource } from '../kube/object-source.js';
 import { createRestClient, loadClusterConfig, type RestClient } from '../kube/index.js';
 import type { ObjectSource } from '../model/source.js';
 import type { CliIO } from './io.js';
+import { probeCluster } from './probe.js';
 import { VERSION } from './version.js';
 
 export interface ConnectionFlags {
@@ -36,6 +37,7 @@ export async function connect(flags: ConnectionFlags, io: CliIO, env: Record<str
     userAgent: `kubespy/${VERSION} (${process.platform}/${process.arch})`,
     debugLog: flags.debug ? (line) => io.stderr.write(`[debug] ${line}\n`) : undefined,
   });
+  await probeCluster(rest, io.signal);
   return {
     rest,
     source: createLiveSource({ rest, clock: io.clock }),

@@ -15,6 +15,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Timers are unref'd (lib/clock.ts) so that nothing lingers once a command is done; but while
+  // a command runs, a trace backing off from an unreachable server may hold no socket and no
+  // ref'd timer at all, and Node would exit 0 in the middle of `--until ready --timeout 5m`.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   const code = await run(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -22,6 +26,7 @@ async function main(): Promise<void> {
     clock: systemClock,
     signal: controller.signal,
   });
+  clearInterval(keepAlive);
   // Let pending writes reach a pipe before exiting.
   process.stdout.write('', () => process.exit(code));
 }

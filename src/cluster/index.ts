@@ -53,6 +53,8 @@ export interface EmbeddedCluster {
   speed: number;
   /** A kubeconfig whose current context points at this cluster. */
   kubeconfig(options?: { namespace?: string; contextName?: string }): string;
+  /** Ends every open watch stream; the cluster keeps serving (test hook for resume/re-list). */
+  dropWatches(): void;
   /** Stops the controllers and the server (open watches end). */
   close(): Promise<void>;
 }
@@ -119,6 +121,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {})
     speed,
     kubeconfig: (kubeconfigOptions = {}) =>
       renderKubeconfig({ server: server.url, caCertPem: server.caCertPem, token, ...kubeconfigOptions }),
+    dropWatches: () => server.dropWatches(),
     async close() {
       for (const controller of [...controllers].reverse()) controller.stop();
       events.stop?.();

@@ -44,6 +44,9 @@ export function createLiveSource(options: LiveSourceOptions): ObjectSource {
       const deliver = (event: SourceEvent) => {
         if (!signal.aborted) onEvent(event);
       };
+      // After an error the trace shows as a problem (403, 404 …) the loop still announces its
+      // back-off; that is a retry of something refused, not a dropped connection.
+      let retryingProblem = false;
       listWatch({
         rest,
         path: pathFor(request.resource, request.namespace),
@@ -63,13 +66,15 @@ export function createLiveSource(options: LiveSourceOptions): ObjectSource {
               deliver({ type: event.type, object: event.object });
               break;
             case 'CONNECTED':
+              retryingProblem = false;
               deliver({ type: 'HEALTHY' });
               break;
             case 'RECONNECTING':
-              deliver({ type: 'RECONNECTING', reason: event.reason });
+              if (!retryingProblem) deliver({ type: 'RECONNECTING', reason: event.reason });
               break;
             case 'ERROR': {
               const problem = problemOf(event.error, request);
+              retryingProblem = problem !== undefined && problem !== 'reconnecting';
               if (problem === 'reconnecting') deliver({ type: 'RECONNECTING', reason: event.error.message });
               else if (problem) deliver({ type: 'PROBLEM', problem });
               break;

@@ -3,7 +3,7 @@ import { ManualClock } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
 import { createStore } from '../store/index.js';
 import type { Store } from '../store/types.js';
-import { createDeploymentController, maxUnavailable, resolveFenceposts } from './deployment.js';
+import { createDeploymentController, equalIgnoreHash, maxUnavailable, resolveFenceposts } from './deployment.js';
 import { createReplicaSetController } from './replicaset.js';
 import type { Controller, ControllerContext } from './runtime.js';
 
@@ -163,6 +163,18 @@ describe('deployment fenceposts', () => {
   });
   it('treats Recreate as maxUnavailable 0', () => {
     expect(maxUnavailable(deployment('web', { strategy: { type: 'Recreate' } }))).toBe(0);
+  });
+});
+
+describe('equalIgnoreHash', () => {
+  const rsTemplate = { metadata: { labels: { app: 'web', 'pod-template-hash': 'abc' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } };
+  it('matches the template `kubectl rollout undo` sends back (hash label dropped, creationTimestamp: null)', () => {
+    const undone = { metadata: { creationTimestamp: null, labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } };
+    expect(equalIgnoreHash(rsTemplate, undone)).toBe(true);
+  });
+  it('still tells different templates apart', () => {
+    const other = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.28' }] } };
+    expect(equalIgnoreHash(rsTemplate, other)).toBe(false);
   });
 });
 

@@ -108,8 +108,22 @@ export function revisionOf(rs: KubeObject): number {
   return Number.isInteger(v) ? v : 0;
 }
 
+/**
+ * deployment/util EqualIgnoreHash: Semantic.DeepEqual of the templates without the hash label.
+ * It compares decoded Go structs, where a JSON null and an absent field are the same zero value:
+ * `kubectl rollout undo` sends the old ReplicaSet's template with `creationTimestamp: null`,
+ * and must find that ReplicaSet again rather than create a twin of it.
+ */
 export function equalIgnoreHash(a: unknown, b: unknown): boolean {
-  return jsonEqual(withoutLabel(a, POD_TEMPLATE_HASH), withoutLabel(b, POD_TEMPLATE_HASH));
+  return jsonEqual(withoutNulls(withoutLabel(a, POD_TEMPLATE_HASH)), withoutNulls(withoutLabel(b, POD_TEMPLATE_HASH)));
+}
+
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isObject(value)) return value;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  return out;
 }
 
 function sumSpec(rss: KubeObject[]): number {

@@ -8,6 +8,8 @@ import type { ControllerContext } from './runtime.js';
 function start(count?: number) {
   const clock = new ManualClock();
   const store = createStore({ clock });
+  // The system bootstrap creates it before the Nodes register (leases live there).
+  store.create('namespaces', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-node-lease' } });
   const ctx: ControllerContext = { store, clock, speed: 1, duration: (ms) => ms, events: createEventRecorder(store, clock), log: () => {} };
   const controller = createNodesController(count === undefined ? {} : { count });
   controller.start(ctx);
@@ -58,6 +60,15 @@ describe('nodes controller', () => {
       ['Ready', 'True', 'KubeletReady'],
     ]);
     expect(conditions[3]?.message).toBe('kubelet is posting ready status');
+  });
+
+  it('gives every Node its kubelet lease in kube-node-lease, owned by the Node', () => {
+    const { store } = start(1);
+    const lease = store.get('leases.coordination.k8s.io', 'kube-node-lease', 'node-1');
+    expect(lease.spec).toEqual({ holderIdentity: 'node-1', leaseDurationSeconds: 40, renewTime: '2026-01-01T00:00:00.000000Z' });
+    expect(lease.metadata.ownerReferences).toEqual([
+      { apiVersion: 'v1', kind: 'Node', name: 'node-1', uid: store.get('nodes', undefined, 'node-1').metadata.uid },
+    ]);
   });
 
   it('honours count and leaves existing Nodes alone', () => {

@@ -104,7 +104,30 @@ export function buildNode(index: number, options: NodesOptions, now: string): Ku
   };
 }
 
-/** Registers the Nodes at start; Nodes that already exist are left alone. */
+/**
+ * The kubelet's node lease (kube-node-lease/<node>, owned by the Node): `kubectl describe node`
+ * reads it and prints "Failed to get lease" without it. Renewed never, like lastHeartbeatTime.
+ */
+function ensureLease(ctx: ControllerContext, node: KubeObject): void {
+  const name = node.metadata.name!;
+  if (ctx.store.tryGet('leases.coordination.k8s.io', LEASE_NAMESPACE, name)) return;
+  // Lease times are MicroTime: RFC 3339 with six fraction digits.
+  const renewTime = new Date(ctx.clock.now()).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  ctx.store.create('leases.coordination.k8s.io', LEASE_NAMESPACE, {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: {
+      name,
+      namespace: LEASE_NAMESPACE,
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid! }],
+    },
+    spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime },
+  });
+}
+
+const LEASE_NAMESPACE = 'kube-node-lease';
+
+/** Registers the Nodes (and their leases) at start; Nodes that already exist are left alone. */
 export function createNodesController(options: NodesOptions = {}): Controller {
   const count = options.count ?? 3;
   return {
@@ -119,7 +142,8 @@ export function createNodesController(options: NodesOptions = {}): Controller {
           ctx.store.create('nodes', undefined, node);
           // Status in a create body may be dropped (status subresource): the kubelet then
           // reports it through nodes/status, as a real kubelet does after registering.
-          ctx.store.mutate('nodes', undefined, name, (current) => ({ ...current, status: node.status }), { subresource: 'status' });
+          const registered = ctx.store.mutate('nodes', undefined, name, (current) => ({ ...current, status: node.status }), { subresource: 'status' });
+          if (registered) ensureLease(ctx, registered);
         } catch (error) {
           ctx.log(`nodes: registering ${name} failed: ${String(error)}`);
         }

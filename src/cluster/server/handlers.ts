@@ -11,7 +11,8 @@ import { conflict } from '../store/errors.js';
 import { apiVersionOf, qualifiedResource } from '../store/registry.js';
 import type { DeleteOptions, PatchType, ResourceType, WatchOptions } from '../store/types.js';
 import { authorize, requestVerb, type ForbidRule } from './auth.js';
-import { parseJsonBody, queryFlag, queryInt, readBody, sendJson, tableVersionRequested } from './http-util.js';
+import { parseJsonBody, queryFlag, queryInt, readBody, readBodyBytes, sendJson, tableVersionRequested } from './http-util.js';
+import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf/index.js';
 import type { ResourceRoute } from './routes.js';
 import { mergePatch, replicasOf, toScale } from './scale.js';
 import { badRequest, invalidListOptions, methodNotAllowed, notFoundPath, unsupportedBody, unsupportedMediaType } from './status.js';
@@ -247,13 +248,15 @@ function mediaType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-/** JSON body; YAML accepted as well (apply-patch+yaml, or a client posting YAML). */
+/** JSON body; YAML (apply-patch+yaml, or a client posting YAML) and protobuf accepted as well. */
 async function readJsonOrYaml(req: IncomingMessage): Promise<unknown> {
-  const text = await readBody(req);
-  if (text.trim() === '') throw badRequest('the body of the request was empty');
+  const bytes = await readBodyBytes(req);
   const type = mediaType(req);
-  // Typed kubectl commands (create configmap, …) send protobuf; decoding it needs every kind's
-  // .proto schema, so answer like a server without that serializer and name what we accept.
+  // Typed kubectl commands (create configmap, expose, …) send protobuf: decoded for the kinds
+  // they create (protobuf/index.ts); CBOR is not served, as on servers without that feature gate.
+  if (type === PROTOBUF_MEDIA_TYPE && bytes.length > 0) return decodeProtobufObject(bytes);
+  const text = bytes.toString('utf8');
+  if (text.trim() === '') throw badRequest('the body of the request was empty');
   if (type.includes('protobuf') || type.includes('cbor')) throw unsupportedBody(type);
   if (type.includes('yaml')) {
     try {

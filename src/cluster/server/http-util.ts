@@ -9,7 +9,12 @@ import { badRequest, requestEntityTooLarge } from './status.js';
 /** kube-apiserver's default request body limit (3 MiB). */
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-export function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString('utf8');
+}
+
+/** The raw body: protobuf bodies are binary and must not go through a UTF-8 decode. */
+export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -25,7 +30,7 @@ export function readBody(req: IncomingMessage): Promise<string> {
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
+      if (!failed) resolve(Buffer.concat(chunks));
     });
     req.on('error', reject);
   });

@@ -46,6 +46,11 @@ export interface ApiServer {
   caCertPem?: string;
   /** Stops listening and ends open connections, watches included. */
   close(): Promise<void>;
+  /**
+   * Ends every open watch stream (a clean EOF, as when the apiserver ends a watch or restarts)
+   * while the server keeps serving: a test hook for clients' resume and re-list paths.
+   */
+  dropWatches(): void;
 }
 
 /** The embedded cluster never listens beyond this machine: it has no real authorization. */
@@ -100,17 +105,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   address = `${hostInUrl}:${port}`;
   const url = `${useTls ? 'https' : 'http'}://${address}`;
 
+  const dropWatches = (): void => {
+    for (const end of [...watches]) end();
+  };
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= new Promise<void>((resolve) => {
-      for (const end of [...watches]) end();
+      dropWatches();
       server.close(() => resolve());
       // Keep-alive connections (kubectl, fetch) would hold close() open; end them now.
       server.closeAllConnections();
       for (const socket of sockets) socket.destroy();
     }));
 
-  const api: ApiServer = { url, port, close };
+  const api: ApiServer = { url, port, close, dropWatches };
   if (caCertPem !== undefined) api.caCertPem = caCertPem;
   return api;
 }

@@ -34,7 +34,7 @@ export function unsupportedMediaType(contentType: string): ApiError {
   );
 }
 
-/** A request body in a serialization this server does not decode (protobuf, CBOR). */
+/** A request body in a serialization this server does not decode (CBOR, protobuf variants other than plain objects). */
 export function unsupportedBody(contentType: string): ApiError {
   return failure(
     415,

@@ -1,0 +1,66 @@
+/**
+ * `withCluster()`: one embedded cluster (port 0, HTTPS) per describe block, with its kubeconfig
+ * written to a fresh temp dir (mode 0600, as kubespy cluster writes it) and closed afterwards.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { startEmbeddedCluster, type EmbeddedCluster, type EmbeddedClusterOptions } from '../../src/cluster/index.js';
+
+export interface ClusterFixture {
+  readonly cluster: EmbeddedCluster;
+  /** A temp dir removed after the block: kubectl's cache, manifests, other kubeconfigs. */
+  readonly dir: string;
+  readonly kubeconfigPath: string;
+  /** Writes `text` to a file in `dir` and returns its path. */
+  file(name: string, text: string): Promise<string>;
+}
+
+export function withCluster(options: EmbeddedClusterOptions = {}): ClusterFixture {
+  let cluster: EmbeddedCluster | undefined;
+  let dir: string | undefined;
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('withCluster(): the cluster is only available inside tests and hooks');
+    return value;
+  };
+  const fixture: ClusterFixture = {
+    get cluster() {
+      return started(cluster);
+    },
+    get dir() {
+      return started(dir);
+    },
+    get kubeconfigPath() {
+      return join(started(dir), 'kubeconfig');
+    },
+    async file(name, text) {
+      const path = join(started(dir), name);
+      await writeFile(path, text);
+      return path;
+    },
+  };
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kubespy-test-'));
+    cluster = await startEmbeddedCluster(options);
+    await writeFile(fixture.kubeconfigPath, cluster.kubeconfig(), { mode: 0o600 });
+  });
+  afterAll(async () => {
+    await cluster?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  return fixture;
+}
+
+/** Polls `check` until it stops throwing (the cluster's controllers work asynchronously). */
+export async function eventually<T>(check: () => T | Promise<T>, { timeoutMs = 15_000, intervalMs = 100 } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}
