@@ -16,9 +16,11 @@ import { createLoadBalancerController } from './controllers/loadbalancer.js';
 import { createNamespaceController } from './controllers/namespace.js';
 import { createNodesController } from './controllers/nodes.js';
 import { createReplicaSetController } from './controllers/replicaset.js';
+import { createResourceQuotaAdmission, createResourceQuotaController } from './controllers/resourcequota.js';
 import type { Controller, ControllerContext } from './controllers/runtime.js';
 import { createSchedulerController } from './controllers/scheduler.js';
 import { createServiceAllocator } from './controllers/service-allocator.js';
+import { createStatefulSetController } from './controllers/statefulset.js';
 import { createSystemBootstrap } from './controllers/system.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { startApiServer, type ApiServer, type ForbidRule } from './server/index.js';
@@ -64,7 +66,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {})
   const speed = options.speed ?? 1;
   if (!(speed > 0)) throw new RangeError(`speed must be positive, got ${speed}`);
   // The allocator reads the Services already stored to find free addresses, so it gets the store late.
-  const store: Store = createStore({ clock, admission: [createServiceAllocator(() => store)], historySize: options.historySize });
+  const store: Store = createStore({ clock, admission: [createServiceAllocator(() => store), createResourceQuotaAdmission(() => store)], historySize: options.historySize });
 
   // Events expire after an hour of simulated time, as with kube-apiserver's default --event-ttl.
   const events = createEventRecorder(store, clock, { ttlMs: 3_600_000 / speed });
@@ -84,6 +86,8 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {})
     createReplicaSetController(),
     createDeploymentController(),
     createDaemonSetController(),
+    createStatefulSetController(),
+    createResourceQuotaController(),
     createEndpointsController(),
     createEndpointSliceController(),
     createLoadBalancerController(),

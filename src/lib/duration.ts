@@ -3,13 +3,13 @@
  * "2m30s", "1h"), which `kubectl --timeout` and `--request-timeout` accept. A bare number is
  * seconds, as in `kubectl wait --timeout=30`.
  */
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Milliseconds, or undefined when the text is not a duration. */
 export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const pattern = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  const pattern = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
   let total = 0;
   let matched = 0;
   for (const match of trimmed.matchAll(pattern)) {
@@ -17,7 +17,7 @@ export function parseDuration(text: string): number | undefined {
     matched += match[0].length;
   }
   if (matched === 0 || matched !== trimmed.length) return undefined;
-  return Math.round(total);
+  return total;
 }
 
 /** A short human form: "850 ms", "4.2 s", "3 m 5 s", "2 h 10 m", "3 d 4 h". */

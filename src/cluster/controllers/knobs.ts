@@ -3,6 +3,7 @@
  * its template) that tell the simulated kubelet how the Pod's containers behave, plus the Go-style
  * durations they are written in and the kubelet prints in its messages.
  */
+import { parseDuration } from '../../lib/duration.js';
 import type { KubeObject } from '../../lib/kube-object.js';
 
 export const KNOB_PREFIX = 'sim.kubespy.dev/';
@@ -10,6 +11,10 @@ export const READINESS_KNOB = `${KNOB_PREFIX}readiness`;
 export const IMAGE_PULL_KNOB = `${KNOB_PREFIX}image-pull`;
 export const CRASH_KNOB = `${KNOB_PREFIX}crash`;
 export const STARTUP_KNOB = `${KNOB_PREFIX}startup`;
+/** How long each init container runs before it exits (default: the kubelet's initRun timing). */
+export const INIT_KNOB = `${KNOB_PREFIX}init`;
+/** Init containers exit with this code instead of 0: `exit:N`. */
+export const INIT_CRASH_KNOB = `${KNOB_PREFIX}init-crash`;
 
 export type ReadinessKnob = { kind: 'pass' } | { kind: 'fail' } | { kind: 'after'; ms: number };
 export type CrashKnob = { kind: 'exit'; code: number } | { kind: 'oom' };
@@ -26,42 +31,14 @@ export interface PodKnobs {
   invalid: string[];
 }
 
-const UNIT_MS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  'µs': 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
-/**
- * Parses a Go time.Duration string ("5s", "500ms", "2m", "1m30s", "1.5s") into milliseconds, the
- * syntax Kubernetes users already write for durations. A bare "0" is zero; anything else without a
- * unit, negative, or malformed is undefined.
- */
-export function parseDuration(text: string): number | undefined {
-  const s = text.trim();
-  if (s === '0') return 0;
-  const part = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/y;
-  let total = 0;
-  let index = 0;
-  while (index < s.length) {
-    part.lastIndex = index;
-    const match = part.exec(s);
-    if (!match) return undefined;
-    total += Number(match[1]) * (UNIT_MS[match[2] ?? ''] ?? Number.NaN);
-    index = part.lastIndex;
-  }
-  return index > 0 && Number.isFinite(total) ? total : undefined;
-}
+/** Knob durations use Go's time.Duration syntax, as Kubernetes users write them (lib/duration.ts). */
+export { parseDuration };
 
 /**
  * Formats milliseconds as Go's time.Duration.String() does ("10s", "1m20s", "5m0s", "1.2s",
  * "500ms"): the kubelet prints back-offs and pull times this way and users recognise the shape.
  */
-export function formatDuration(ms: number): string {
+export function formatGoDuration(ms: number): string {
   if (ms === 0) return '0s';
   const sign = ms < 0 ? '-' : '';
   let rest = Math.abs(ms);
@@ -135,4 +112,32 @@ export function readKnobs(pod: KubeObject): PodKnobs {
  */
 export function imagePullFails(image: string, knobs: Pick<PodKnobs, 'imagePullFails'>): boolean {
   return knobs.imagePullFails || /does-?not-?exist/i.test(image);
+}
+
+export interface InitKnobs {
+  /** Simulated ms each init container runs. */
+  runMs?: number;
+  /** Non-zero: every init container fails with it (so the first one blocks the Pod). */
+  exitCode?: number;
+  invalid: string[];
+}
+
+/** Reads the init-container knobs; unparsable values are reported in `invalid` and ignored. */
+export function readInitKnobs(pod: KubeObject): InitKnobs {
+  const annotations = pod.metadata.annotations ?? {};
+  const knobs: InitKnobs = { invalid: [] };
+  const run = annotations[INIT_KNOB];
+  if (run !== undefined) {
+    const ms = parseDuration(run);
+    if (ms === undefined) knobs.invalid.push(`${INIT_KNOB}: expected a duration like 5s, got "${run}"`);
+    else knobs.runMs = ms;
+  }
+  const crash = annotations[INIT_CRASH_KNOB];
+  if (crash !== undefined) {
+    const exit = /^exit:(\d{1,3})$/.exec(crash.trim());
+    if (exit && Number(exit[1]) <= 255) {
+      if (Number(exit[1]) !== 0) knobs.exitCode = Number(exit[1]);
+    } else knobs.invalid.push(`${INIT_CRASH_KNOB}: expected exit:N (0-255), got "${crash}"`);
+  }
+  return knobs;
 }

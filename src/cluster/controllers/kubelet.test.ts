@@ -3,6 +3,7 @@ import { ManualClock } from '../../lib/clock.js';
 import { createStore } from '../store/index.js';
 import { createEventRecorder } from './events.js';
 import { createKubeletController, normalizeImage } from './kubelet.js';
+import { INIT_CRASH_KNOB, INIT_KNOB, readInitKnobs } from './knobs.js';
 import { createNodesController } from './nodes.js';
 import type { Controller, ControllerContext } from './runtime.js';
 import { createSchedulerController } from './scheduler.js';
@@ -79,6 +80,20 @@ function cluster() {
       for (const c of controllers) c.stop();
     },
   };
+}
+
+/** The first container's successive states as `kind:reason:restarts`, recorded from every Pod write. */
+function stateTrail(c: ReturnType<typeof cluster>, field: 'containerStatuses' | 'initContainerStatuses'): string[] {
+  const seen: string[] = [];
+  c.store.subscribe((change) => {
+    if (change.resource.plural !== 'pods' || change.type === 'DELETED') return;
+    const s = (change.object.status as PodStatus)[field]?.[0];
+    if (!s) return;
+    const [kind, detail] = Object.entries(s.state)[0] ?? [];
+    const label = `${String(kind)}:${String(detail?.reason ?? '-')}:${s.restartCount}`;
+    if (seen[seen.length - 1] !== label) seen.push(label);
+  });
+  return seen;
 }
 
 const condition = (status: PodStatus, type: string) => status.conditions?.find((c) => c.type === type);
@@ -380,15 +395,7 @@ describe('kubelet', () => {
   it('crash loops like a real kubelet: Error, restart, Error, CrashLoopBackOff with doubling back-off', async () => {
     const c = cluster();
     c.create('web', {}, { 'sim.kubespy.dev/crash': 'exit:1' });
-    const seen: string[] = [];
-    c.store.subscribe((change) => {
-      if (change.resource.plural !== 'pods' || change.type === 'DELETED') return;
-      const s = (change.object.status as PodStatus).containerStatuses?.[0];
-      if (!s) return;
-      const [kind, detail] = Object.entries(s.state)[0] ?? [];
-      const label = `${String(kind)}:${String(detail?.reason ?? '-')}:${s.restartCount}`;
-      if (seen[seen.length - 1] !== label) seen.push(label);
-    });
+    const seen = stateTrail(c, 'containerStatuses');
     await c.advance(40_000);
     expect(seen.slice(0, 8)).toEqual([
       'waiting:ContainerCreating:0',
@@ -470,6 +477,79 @@ describe('kubelet', () => {
     c.create('lost', { nodeName: 'node-9' });
     await c.advance(5000);
     expect(c.status('lost')).toEqual({ phase: 'Pending', qosClass: 'BestEffort' });
+    c.stop();
+  });
+});
+
+describe('init-container knobs', () => {
+  const init = { initContainers: [{ name: 'migrate', image: 'busybox:1.36' }] };
+  const initState = (status: PodStatus) => status.initContainerStatuses?.[0] as ContainerStatus;
+
+  it.each([
+    { value: '30s', want: { runMs: 30_000, invalid: [] } },
+    { value: 'soon', want: { invalid: ['sim.kubespy.dev/init: expected a duration like 5s, got "soon"'] } },
+  ])('readInitKnobs init=$value', ({ value, want }) => {
+    expect(readInitKnobs({ metadata: { annotations: { [INIT_KNOB]: value } } })).toEqual(want);
+  });
+
+  it.each([
+    { value: 'exit:3', want: { exitCode: 3, invalid: [] } },
+    { value: 'exit:0', want: { invalid: [] } },
+    { value: 'oom', want: { invalid: ['sim.kubespy.dev/init-crash: expected exit:N (0-255), got "oom"'] } },
+  ])('readInitKnobs init-crash=$value', ({ value, want }) => {
+    expect(readInitKnobs({ metadata: { annotations: { [INIT_CRASH_KNOB]: value } } })).toEqual(want);
+  });
+
+  it('sim.kubespy.dev/init stretches the init container run, then the app starts', async () => {
+    const c = cluster();
+    c.create('web', init, { [INIT_KNOB]: '20s' });
+    await c.advance(15_000);
+    let status = c.status('web');
+    expect(status.phase).toBe('Pending');
+    expect(initState(status).state).toHaveProperty('running');
+    expect(condition(status, 'Initialized')).toMatchObject({ status: 'False', reason: 'ContainersNotInitialized' });
+    expect(web(status).state).toEqual({ waiting: { reason: 'PodInitializing' } });
+    await c.advance(10_000);
+    status = c.status('web');
+    expect(initState(status)).toMatchObject({ state: { terminated: { exitCode: 0, reason: 'Completed' } } });
+    expect(condition(status, 'Initialized')).toMatchObject({ status: 'True' });
+    expect(status.phase).toBe('Running');
+    c.stop();
+  });
+
+  it('sim.kubespy.dev/init-crash: Init:Error, then Init:CrashLoopBackOff; the app containers never start', async () => {
+    const c = cluster();
+    c.create('web', init, { [INIT_CRASH_KNOB]: 'exit:2' });
+    const seen = stateTrail(c, 'initContainerStatuses');
+    await c.advance(30_000);
+    expect(seen.slice(0, 6)).toEqual([
+      'waiting:PodInitializing:0',
+      'running:-:0',
+      'terminated:Error:0',
+      'running:-:1',
+      'terminated:Error:1',
+      'waiting:CrashLoopBackOff:1',
+    ]);
+    const status = c.status('web');
+    expect(status.phase).toBe('Pending');
+    expect(initState(status).lastState).toMatchObject({ terminated: { exitCode: 2, reason: 'Error' } });
+    expect(web(status).state).toEqual({ waiting: { reason: 'PodInitializing' } });
+    expect(c.events('web')).toContainEqual(
+      expect.objectContaining({ type: 'Warning', reason: 'BackOff', fieldPath: 'spec.initContainers{migrate}' }),
+    );
+    c.stop();
+  });
+
+  it('sim.kubespy.dev/init-crash with restartPolicy Never fails the Pod', async () => {
+    const c = cluster();
+    c.create('web', { ...init, restartPolicy: 'Never' }, { [INIT_CRASH_KNOB]: 'exit:1' });
+    await c.advance(10_000);
+    const status = c.status('web');
+    expect(status.phase).toBe('Failed');
+    expect(initState(status).state).toMatchObject({ terminated: { exitCode: 1, reason: 'Error' } });
+    expect(web(status).state).toEqual({ waiting: { reason: 'PodInitializing' } });
+    // Not Initialized, so kubectl's STATUS column reads Init:Error rather than PodInitializing.
+    expect(condition(status, 'Initialized')).toMatchObject({ status: 'False', reason: 'ContainersNotInitialized' });
     c.stop();
   });
 });

@@ -14,7 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { TimerHandle } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
 import type { StoreChange } from '../store/types.js';
-import { formatDuration, imagePullFails, readKnobs } from './knobs.js';
+import { formatGoDuration, imagePullFails, readInitKnobs, readKnobs, type InitKnobs } from './knobs.js';
 import type { PodKnobs } from './knobs.js';
 import { KeyedQueue, objectKey, splitKey } from './runtime.js';
 import type { Controller, ControllerContext } from './runtime.js';
@@ -164,6 +164,7 @@ interface PodRun {
   node: string;
   pod: KubeObject;
   knobs: PodKnobs;
+  initKnobs: InitKnobs;
   boundAt: number;
   startTime: string;
   hostIP: string;
@@ -309,7 +310,9 @@ export function computeStatus(run: PodRun): { phase: string; conditions: Conditi
   const unready = run.containers.filter((c) => !c.ready);
   const conditions: Condition[] = [
     { type: 'PodReadyToStartContainers', status: run.sandboxReady && !terminalPhase ? 'True' : 'False' },
-    incompleteInit.length === 0 || terminalPhase
+    // GeneratePodInitializedCondition: a Pod that failed in init stays not Initialized (so kubectl
+    // shows Init:Error); only a Succeeded one counts as initialised regardless.
+    incompleteInit.length === 0 || phase === 'Succeeded'
       ? { type: 'Initialized', status: 'True' }
       : { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: ${names(incompleteInit)}` },
   ];
@@ -517,6 +520,7 @@ export function createKubeletController(options: KubeletOptions = {}): Controlle
       node: nodeName,
       pod,
       knobs: readKnobs(pod),
+      initKnobs: readInitKnobs(pod),
       boundAt: ctx().clock.now(),
       startTime: existingStart ?? now(),
       hostIP: hostIP(nodeName),
@@ -529,7 +533,7 @@ export function createKubeletController(options: KubeletOptions = {}): Controlle
       terminating: false,
       gone: false,
     };
-    for (const problem of run.knobs.invalid) ctx().log(`kubelet: ${run.key}: ignoring ${problem}`);
+    for (const problem of [...run.knobs.invalid, ...run.initKnobs.invalid]) ctx().log(`kubelet: ${run.key}: ignoring ${problem}`);
     runs.set(run.key, run);
     after(run, timings.sandbox, () => setUpSandbox(run));
     return run;
@@ -644,7 +648,7 @@ export function createKubeletController(options: KubeletOptions = {}): Controlle
       rememberImage(run.node, normalizeImage(c.image));
       c.pulled = true;
       c.pullBackOff = 0;
-      const took = formatDuration(pullMs);
+      const took = formatGoDuration(pullMs);
       event(
         run,
         'Normal',
@@ -713,8 +717,16 @@ export function createKubeletController(options: KubeletOptions = {}): Controlle
     const generation = c.generation;
     const current = () => c.generation === generation && 'running' in c.state;
     if (c.init) {
-      after(run, timings.initRun, () => {
+      const { runMs, exitCode } = run.initKnobs;
+      after(run, runMs ?? timings.initRun, () => {
         if (!current()) return;
+        if (exitCode !== undefined) {
+          // A failed init container is restarted with back-off unless restartPolicy is Never, and
+          // the app containers wait (Init:Error, then Init:CrashLoopBackOff; Never: Pod Failed).
+          exitContainer(run, c, exitCode, 'Error');
+          afterExit(run, c);
+          return;
+        }
         exitContainer(run, c, 0, 'Completed');
         c.ready = true;
         c.started = false;
@@ -806,7 +818,7 @@ export function createKubeletController(options: KubeletOptions = {}): Controlle
       c.state = {
         waiting: {
           reason: 'CrashLoopBackOff',
-          message: `back-off ${formatDuration(backOff)} restarting failed container=${c.name} pod=${podRef(run)}`,
+          message: `back-off ${formatGoDuration(backOff)} restarting failed container=${c.name} pod=${podRef(run)}`,
         },
       };
       event(run, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podRef(run)}`, c.fieldPath);
