@@ -32,8 +32,8 @@ export interface ServiceObjects {
   namespace: string;
   name: string;
   /**
-   * Every watch the verdict rests on (the Service, its Pods, its EndpointSlices) has delivered its
-   * first full state or reported why it cannot. Until then an empty list means "not known yet",
+   * Every watch the verdict rests on (the Service, its Pods, its EndpointSlices, cluster DNS and
+   * kube-proxy) has delivered its first full state or reported why it cannot. Until then an empty list means "not known yet",
    * not "none": a trace must not flash "absent" or "matches no Pods" at start-up.
    */
   synced: boolean;
@@ -191,7 +191,10 @@ export function followServiceObjects(options: ServiceObjectsOptions): { stop(): 
     return {
       namespace,
       name,
-      synced: settled('service') && (!watches.has('pods') || settled('pods')) && settled('endpointslices'),
+      synced:
+        settled('service') &&
+        (!watches.has('pods') || settled('pods')) &&
+        ['endpointslices', 'dns-service', 'dns-pods', 'proxy-pods'].every(settled),
       service,
       deleted: serviceSeen && !service,
       pods,

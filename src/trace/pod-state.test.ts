@@ -11,6 +11,8 @@ interface Case {
   ready?: boolean;
   words: string;
   reason?: string;
+  /** ServiceTraceInput.timeScale: the embedded cluster's speed factor. */
+  timeScale?: number;
 }
 
 const cases: Case[] = [
@@ -206,11 +208,42 @@ const cases: Case[] = [
     health: 'progressing',
     words: 'not ready: corresponding condition of pod readiness gate "target-health.elbv2.k8s.aws/web" does not exist.',
   },
+
+  // ───── a cluster running 10× faster than real time (kubespy demo --speed 10) ─────
+  {
+    name: 'speed 10: unschedulable for 2 s is past the 15 s grace',
+    pod: unschedulable(pod('web-1'), '0/3 nodes are available: 3 Insufficient cpu.', 2),
+    timeScale: 10,
+    health: 'failing',
+    words: 'not scheduled for 2 s: 0/3 nodes are available: 3 Insufficient cpu.',
+  },
+  {
+    name: 'speed 10: unschedulable for 1 s is still within the grace',
+    pod: unschedulable(pod('web-1'), '0/3 nodes are available: 3 Insufficient cpu.', 1),
+    timeScale: 10,
+    health: 'progressing',
+    words: 'not scheduled yet: 0/3 nodes are available: 3 Insufficient cpu.',
+  },
+  {
+    name: 'speed 10: a probe failing 20 s after start is past the 30 s warm-up',
+    pod: notReady(pod('web-1')),
+    events: [event({ name: 'web-1', reason: 'Unhealthy', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503', count: 1 })],
+    timeScale: 10,
+    health: 'unhealthy',
+    words: 'readiness probe failing: HTTP probe failed with statuscode: 503 (1 time)',
+  },
+  {
+    name: 'a nonsensical time scale counts as real time',
+    pod: unschedulable(pod('web-1'), '0/3 nodes are available: 3 Insufficient cpu.', 2),
+    timeScale: 0,
+    health: 'progressing',
+    words: 'not scheduled yet: 0/3 nodes are available: 3 Insufficient cpu.',
+  },
 ];
 
 describe('describePod', () => {
   it.each(cases)('$name', (c) => {
-    const state = describePod(c.pod, { now: NOW, events: c.events ?? [] });
+    const state = describePod(c.pod, { now: NOW, events: c.events ?? [], ...(c.timeScale !== undefined ? { timeScale: c.timeScale } : {}) });
     expect(state.words).toBe(c.words);
     expect(state.health).toBe(c.health);
     if (c.ready !== undefined) expect(state.ready).toBe(c.ready);

@@ -41,13 +41,13 @@ export interface PodStateOptions {
   now: number;
   /** Events that may concern this Pod; the ones about other objects are ignored. */
   events?: readonly KubeObject[];
+  /**
+   * How much faster than real time the cluster runs (ServiceTraceInput.timeScale; default 1):
+   * the grace windows below are simulated time, so they are divided by it.
+   */
+  timeScale?: number;
 }
 
-/**
- * How long a Pod may stay unschedulable before it counts as failing: kstatus' scheduleWindow
- * (cli-utils pkg/kstatus/status/core.go), so a Pod waiting for a node the cluster autoscaler is
- * adding, or for a Pod being preempted, does not flash "failing".
- */
 /**
  * How long after its containers start a Pod's failing readiness probe counts as warming up rather
  * than unhealthy: three failures at the default 10 s period (failureThreshold 3).
@@ -56,7 +56,17 @@ export const READINESS_WARMUP_MS = 30_000;
 /** …as long as the probe has failed fewer times than the default failureThreshold. */
 export const READINESS_WARMUP_FAILURES = 3;
 
+/**
+ * How long a Pod may stay unschedulable before it counts as failing: kstatus' scheduleWindow
+ * (cli-utils pkg/kstatus/status/core.go), so a Pod waiting for a node the cluster autoscaler is
+ * adding, or for a Pod being preempted, does not flash "failing".
+ */
 export const UNSCHEDULABLE_GRACE_MS = 15_000;
+
+/** A simulated duration in real milliseconds; a missing or nonsensical scale counts as 1. */
+export function scaled(ms: number, timeScale: number | undefined): number {
+  return typeof timeScale === 'number' && Number.isFinite(timeScale) && timeScale > 0 ? ms / timeScale : ms;
+}
 
 /** A container that exited this many times is crash-looping even between two back-offs. */
 const CRASH_RESTARTS = 2;
@@ -166,7 +176,7 @@ function containerVerdict(
 const HEALTH_RANK: Record<ContainerVerdict['health'], number> = { failing: 0, unhealthy: 1, progressing: 2 };
 
 export function describePod(pod: unknown, options: PodStateOptions): PodState {
-  const { now } = options;
+  const { now, timeScale } = options;
   const m = meta(pod);
   const events = eventsAbout(options.events ?? [], 'Pod', nameOf(pod), str(m['uid']));
   const phase = str(get(pod, 'status', 'phase'));
@@ -201,7 +211,7 @@ export function describePod(pod: unknown, options: PodStateOptions): PodState {
     }
     if (reason === 'Unschedulable') {
       const since = time(scheduled?.['lastTransitionTime']) ?? time(m['creationTimestamp']);
-      const long = since !== undefined && now - since >= UNSCHEDULABLE_GRACE_MS;
+      const long = since !== undefined && now - since >= scaled(UNSCHEDULABLE_GRACE_MS, timeScale);
       const why = message ? `: ${shortened(message)}` : '';
       return long
         ? { health: 'failing', ready: false, reason: 'unschedulable', words: `not scheduled for ${inWords(now - (since as number))}${why}` }
@@ -260,7 +270,7 @@ export function describePod(pod: unknown, options: PodStateOptions): PodState {
       const t = time(get(s, 'state', 'running', 'startedAt'));
       return t !== undefined && (latest === undefined || t > latest) ? t : latest;
     }, undefined);
-    if (startedAt !== undefined && now - startedAt < READINESS_WARMUP_MS && probe.times < READINESS_WARMUP_FAILURES) {
+    if (startedAt !== undefined && now - startedAt < scaled(READINESS_WARMUP_MS, timeScale) && probe.times < READINESS_WARMUP_FAILURES) {
       return {
         health: 'progressing',
         ready: false,

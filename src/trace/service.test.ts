@@ -414,6 +414,120 @@ const cases: Case[] = [
     details: { endpoints: ['the selected Pods are ready: waiting for the EndpointSlice controller to list them'] },
   },
   {
+    name: 'a ready Pod the EndpointSlice does not list yet, others failing: endpoints pending, not failing',
+    input: input({
+      service: service('web'),
+      pods: [web.pods[0] as KubeObject, waiting(pod('web-7d9c6f5b8-8mf4d', { replicaSet: 'web-7d9c6f5b8', node: 'node-2', ip: '10.244.2.4' }), 'CrashLoopBackOff', 'back-off', { restarts: 5 })],
+      endpointSlices: [slice('web', [{ ip: '10.244.2.4', pod: 'web-7d9c6f5b8-8mf4d', node: 'node-2', ready: false }])],
+    }),
+    verdict: 'failing',
+    statuses: { pods: 'fail', endpoints: 'pending' },
+    details: { endpoints: ['1 of the selected Pods is ready: waiting for the EndpointSlice controller to list it'] },
+  },
+
+  // ───── rollouts: Pods of an old ReplicaSet that the new one replaces ─────
+  {
+    name: 'a rollout fixing an image: the old Pods failing to pull are being replaced, pending',
+    input: input({
+      service: service('web'),
+      pods: [
+        waiting(pod('web-5f4d3c2b1-aaaaa', { replicaSet: 'web-5f4d3c2b1', createdSecondsAgo: 60, image: 'nginx:nope' }), 'ImagePullBackOff', 'Back-off pulling image "nginx:nope"', { phase: 'Pending' }),
+        waiting(pod('web-5f4d3c2b1-bbbbb', { replicaSet: 'web-5f4d3c2b1', createdSecondsAgo: 60, image: 'nginx:nope', node: 'node-2', ip: '10.244.2.4' }), 'ImagePullBackOff', 'Back-off pulling image "nginx:nope"', { phase: 'Pending' }),
+        creating(pod('web-7d9c6f5b8-ccccc', { replicaSet: 'web-7d9c6f5b8', createdSecondsAgo: 1, node: 'node-3' })),
+      ],
+      endpointSlices: [slice('web', [{ ip: '10.244.1.7', pod: 'web-5f4d3c2b1-aaaaa', node: 'node-1', ready: false }, { ip: '10.244.2.4', pod: 'web-5f4d3c2b1-bbbbb', node: 'node-2', ready: false }])],
+    }),
+    verdict: 'pending',
+    statuses: { pods: 'pending', endpoints: 'pending' },
+    messages: { pods: '0 of 3 ready · 2 image pull failing (old ReplicaSet), 1 starting' },
+    details: { pods: ['web-5f4d3c2b1-aaaaa  10.244.1.7  node-1  image pull failing: ImagePullBackOff for "nginx:nope" (container web) · old ReplicaSet, the rollout replaces it'] },
+  },
+  {
+    name: 'a rollout fixing a readiness probe: one new Pod serves, the old unhealthy ones leave: pending, not degraded',
+    input: input({
+      service: service('web'),
+      pods: [
+        notReady(pod('api-5f4d3c2b1-aaaaa', { replicaSet: 'api-5f4d3c2b1', labels: { app: 'web' }, createdSecondsAgo: 60 })),
+        pod('api-7d9c6f5b8-ccccc', { replicaSet: 'api-7d9c6f5b8', labels: { app: 'web' }, createdSecondsAgo: 5, node: 'node-3', ip: '10.244.3.9' }),
+      ],
+      events: [event({ name: 'api-5f4d3c2b1-aaaaa', reason: 'Unhealthy', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503', count: 9 })],
+      endpointSlices: [slice('web', [{ ip: '10.244.1.7', pod: 'api-5f4d3c2b1-aaaaa', node: 'node-1', ready: false }, { ip: '10.244.3.9', pod: 'api-7d9c6f5b8-ccccc', node: 'node-3' }])],
+    }),
+    verdict: 'pending',
+    statuses: { pods: 'pending', endpoints: 'pending' },
+    messages: { pods: '1 of 2 ready · 1 readiness probe failing (old ReplicaSet)' },
+  },
+  {
+    name: 'a rollout whose new Pods fail while the old ones serve: degraded',
+    input: input({
+      service: service('web'),
+      pods: [...web.pods, waiting(pod('web-5f4d3c2b1-zzzzz', { replicaSet: 'web-5f4d3c2b1', createdSecondsAgo: 2, image: 'nginx:nope' }), 'ImagePullBackOff', 'Back-off pulling image "nginx:nope"', { phase: 'Pending' })],
+      endpointSlices: web.slices,
+    }),
+    verdict: 'degraded',
+    statuses: { pods: 'fail' },
+    messages: { pods: '3 of 4 ready · 1 image pull failing' },
+  },
+  {
+    name: 'a rollout whose new Pods fail as the old ones did: failing',
+    input: input({
+      service: service('web'),
+      pods: [
+        waiting(pod('web-5f4d3c2b1-aaaaa', { replicaSet: 'web-5f4d3c2b1', createdSecondsAgo: 60 }), 'CrashLoopBackOff', 'back-off', { restarts: 4 }),
+        waiting(pod('web-7d9c6f5b8-ccccc', { replicaSet: 'web-7d9c6f5b8', createdSecondsAgo: 30, node: 'node-3' }), 'CrashLoopBackOff', 'back-off', { restarts: 3 }),
+      ],
+      endpointSlices: [slice('web', [{ ip: '10.244.1.7', pod: 'web-5f4d3c2b1-aaaaa', node: 'node-1', ready: false }, { ip: '10.244.1.7', pod: 'web-7d9c6f5b8-ccccc', node: 'node-3', ready: false }])],
+    }),
+    verdict: 'failing',
+    statuses: { pods: 'fail' },
+    messages: { pods: '0 of 2 ready · 1 crash loop (old ReplicaSet), 1 crash loop' },
+  },
+  {
+    name: 'two ReplicaSets whose newest Pods were created in the same second: neither is taken as the old one',
+    input: input({
+      service: service('web'),
+      pods: [
+        waiting(pod('web-5f4d3c2b1-aaaaa', { replicaSet: 'web-5f4d3c2b1', createdSecondsAgo: 5 }), 'CrashLoopBackOff', 'back-off', { restarts: 4 }),
+        creating(pod('web-7d9c6f5b8-ccccc', { replicaSet: 'web-7d9c6f5b8', createdSecondsAgo: 5, node: 'node-3' })),
+      ],
+      endpointSlices: [slice('web', [])],
+    }),
+    verdict: 'failing',
+    statuses: { pods: 'fail' },
+  },
+
+  // ───── a cluster running faster than real time (kubespy demo --speed N) ─────
+  {
+    name: 'the same warning on several Pods is summed up, not named by whichever reported last',
+    input: input({
+      service: service('web'),
+      pods: web.pods,
+      endpointSlices: web.slices,
+      events: web.pods.map((p, i) => event({ name: p.metadata.name as string, reason: 'Unhealthy', message: 'Readiness probe failed: 503', lastSecondsAgo: i + 1 })),
+    }),
+    verdict: 'ready',
+    messages: { events: '3 warnings: Unhealthy on 3 Pods' },
+  },
+  {
+    name: 'speed 10: a load balancer pending for 7 s is past the 60 s hint',
+    input: input({ service: service('web', { type: 'LoadBalancer', loadBalancerClass: 'example.com/metal', createdSecondsAgo: 7 }), pods: web.pods, endpointSlices: web.slices, timeScale: 10 }),
+    verdict: 'degraded',
+    statuses: { address: 'warn' },
+    messages: { address: 'cluster IP 10.96.12.4 · node port 31380 · load balancer pending: no load-balancer controller for class example.com/metal on this cluster?' },
+  },
+  {
+    name: 'speed 10: a load balancer pending for 5 s is still being provisioned',
+    input: input({ service: service('web', { type: 'LoadBalancer', loadBalancerClass: 'example.com/metal', createdSecondsAgo: 5 }), pods: web.pods, endpointSlices: web.slices, timeScale: 10 }),
+    verdict: 'pending',
+    statuses: { address: 'pending' },
+  },
+  {
+    name: 'speed 10: a selector matching nothing for 2 s is past the 15 s grace',
+    input: input({ service: service('web', { createdSecondsAgo: 2 }), nearMiss: { sameNamespace: [], otherNamespaces: [], workloads: [] }, timeScale: 10 }),
+    verdict: 'failing',
+    statuses: { selector: 'fail' },
+  },
+  {
     name: 'Pod list capped at 10 lines',
     input: input({
       service: service('web'),

@@ -23,6 +23,10 @@
  * Events live. Grace for "selector matches nothing": 15 s after the Service was created (the
  * same window as for unschedulable Pods), because `kubectl apply -f` of a Service and its
  * Deployment creates the Service first and its Pods a moment later.
+ *
+ * Pods of an older ReplicaSet that a rollout is replacing count as progressing, not failing
+ * (markReplacedByRollout): the fix being rolled out reads as `pending`, not as the old failure.
+ * Every grace period and hint is simulated time, divided by `input.timeScale`.
  */
 import type { KubeObject } from '../lib/kube-object.js';
 import { agoInWords, inWords } from './age.js';
@@ -32,7 +36,7 @@ import { type Labels, formatLabels, mapMatches } from './labels.js';
 import { findNearMisses } from './near-miss.js';
 import { analysePolicies, type TargetPort } from './network-policy.js';
 import { describeChain, groupBy, ownerChain } from './owners.js';
-import { type PodHealth, type PodState, UNSCHEDULABLE_GRACE_MS, describePod } from './pod-state.js';
+import { type PodHealth, type PodState, UNSCHEDULABLE_GRACE_MS, describePod, scaled } from './pod-state.js';
 import {
   type ServicePort,
   declaredPorts,
@@ -204,6 +208,55 @@ function serviceCheck(ctx: Context): Check {
   return check('service', 'ok', `exists, type ${typeLabel(service)}`, details);
 }
 
+/**
+ * Pods a rollout is replacing. When the selected Pods belong to several ReplicaSets of one
+ * Deployment, the Deployment controller is moving to the newest one (the ReplicaSet of the Pod
+ * created last) and scales the others down, their unhealthy Pods first (deployment controller,
+ * rolling.go cleanupUnhealthyReplicas; `kubectl rollout status` waits meanwhile). A failing or
+ * unhealthy Pod of an older ReplicaSet is then the past the rollout is fixing, not a new failure:
+ * it counts as progressing, and its words say so. Pods of the newest ReplicaSet keep their
+ * health, so a rollout whose new Pods fail still shows as failing (or degraded while the old
+ * Pods serve). Creation times have second precision: when two ReplicaSets' newest Pods were
+ * created in the same second, which one is newer is unknown and nothing is marked.
+ */
+function markReplacedByRollout(pods: PodView[], owners: readonly KubeObject[]): PodView[] {
+  const replaced = new Set<PodView>();
+  const rollouts = groupBy(pods, (p) => {
+    const [replicaSet, deployment] = ownerChain(p.pod, owners);
+    return replicaSet?.kind === 'ReplicaSet' && deployment?.kind === 'Deployment' ? deployment.name : '';
+  });
+  for (const [deployment, group] of rollouts) {
+    if (!deployment) continue;
+    const created = new Map<string, number>();
+    for (const p of group) {
+      const rs = ownerChain(p.pod, owners)[0]?.name ?? '';
+      created.set(rs, Math.max(created.get(rs) ?? -Infinity, time(meta(p.pod)['creationTimestamp']) ?? -Infinity));
+    }
+    if (created.size < 2) continue;
+    const newestTime = Math.max(...created.values());
+    const newest = [...created].filter(([, t]) => t === newestTime);
+    if (newest.length !== 1 || !Number.isFinite(newestTime)) continue;
+    const [newestSet] = newest[0] as [string, number];
+    for (const p of group) {
+      const old = ownerChain(p.pod, owners)[0]?.name !== newestSet;
+      if (old && (p.state.health === 'failing' || p.state.health === 'unhealthy')) replaced.add(p);
+    }
+  }
+  return pods.map((p) =>
+    replaced.has(p)
+      ? {
+          ...p,
+          state: {
+            ...p.state,
+            health: 'progressing' as const,
+            reason: `${p.state.reason} (old ReplicaSet)`,
+            words: `${p.state.words} · old ReplicaSet, the rollout replaces it`,
+          },
+        }
+      : p,
+  );
+}
+
 function describeOwnerGroups(pods: readonly PodView[], owners: readonly KubeObject[]): { text: string; details: string[] } {
   // Biggest group first (the current ReplicaSet, usually), then by name, stable frame to frame.
   const groups = [...groupBy(pods, (p) => describeChain(ownerChain(p.pod, owners))).entries()].sort(
@@ -246,7 +299,7 @@ function selectorCheck(ctx: Context): Check {
   if (nearMiss.coming.length > 0) {
     return check('selector', 'pending', `${ctx.selectorText} matches no Pods yet`, nearMiss.coming.map((w) => `${w}: its Pod template matches, Pods not created yet`));
   }
-  const young = ctx.created === undefined || input.now - ctx.created < EMPTY_SELECTOR_GRACE_MS;
+  const young = ctx.created === undefined || input.now - ctx.created < scaled(EMPTY_SELECTOR_GRACE_MS, input.timeScale);
   if (young) return check('selector', 'pending', `${ctx.selectorText} matches no Pods yet`);
   return check('selector', 'fail', none, input.nearMiss ? ['no Pod or workload in the namespace comes close'] : []);
 }
@@ -331,9 +384,13 @@ function endpointsCheck(ctx: Context, selector: Check): Check {
   }
   // Pods unreadable (RBAC): the endpoints alone cannot tell starting from stuck.
   if (ctx.pods.length === 0) return check('endpoints', selector.status === 'fail' && !podsUnreadable(ctx) ? 'fail' : 'pending', message);
-  const allReady = ctx.pods.every((p) => p.state.ready || p.state.health === 'done');
-  if (allReady && ctx.pods.some((p) => p.state.ready)) {
-    return check('endpoints', 'pending', message, ['the selected Pods are ready: waiting for the EndpointSlice controller to list them']);
+  // A ready Pod that no endpoint lists yet: the EndpointSlice controller is catching up (it
+  // reacts to the Pod's Ready condition), so this is not a failure even if other Pods fail.
+  const readyPods = ctx.pods.filter((p) => p.state.ready).length;
+  if (readyPods > 0) {
+    const allReady = ctx.pods.every((p) => p.state.ready || p.state.health === 'done');
+    const which = allReady ? 'the selected Pods are ready' : `${readyPods} of the selected Pods ${readyPods === 1 ? 'is' : 'are'} ready`;
+    return check('endpoints', 'pending', message, [`${which}: waiting for the EndpointSlice controller to list ${allReady || readyPods > 1 ? 'them' : 'it'}`]);
   }
   return check('endpoints', starting ? 'pending' : 'fail', message);
 }
@@ -460,7 +517,7 @@ function addressCheck(ctx: Context): Check {
     } else {
       const age = ctx.created === undefined ? 0 : input.now - ctx.created;
       details.push(`pending for ${inWords(age)} (kubectl shows EXTERNAL-IP <pending>)${lbClass ? `; spec.loadBalancerClass ${lbClass}` : ''}`);
-      if (age >= LB_PENDING_HINT_MS) {
+      if (age >= scaled(LB_PENDING_HINT_MS, input.timeScale)) {
         parts.push(`load balancer pending: no load-balancer controller ${lbClass ? `for class ${lbClass} ` : ''}on this cluster?`);
         status = 'warn';
       } else {
@@ -484,7 +541,7 @@ function clusterDnsStatus(ctx: Context): { status: CheckStatus; text: string } {
   const label = pods.length === 0 || isCoreDns ? 'CoreDNS' : 'kube-dns';
   if (!dns.service) return { status: 'warn', text: 'no kube-dns Service in kube-system: is cluster DNS installed?' };
   if (pods.length === 0) return { status: 'warn', text: `no ${label} Pods seen in kube-system` };
-  const ready = pods.filter((p) => describePod(p, { now: ctx.input.now }).ready).length;
+  const ready = pods.filter((p) => describePod(p, { now: ctx.input.now, timeScale: ctx.input.timeScale }).ready).length;
   if (ready === 0) return { status: 'warn', text: `${label} 0 of ${pods.length} ready: names do not resolve` };
   return { status: 'ok', text: `${label} ${ready} of ${pods.length} ready` };
 }
@@ -542,7 +599,7 @@ function proxyCheck(ctx: Context): Check {
   const missing: string[] = [];
   for (const node of hosting) {
     const onNode = proxyPods.filter((p) => str(get(p, 'spec', 'nodeName')) === node);
-    const readyOnNode = onNode.some((p) => describePod(p, { now: ctx.input.now }).ready);
+    const readyOnNode = onNode.some((p) => describePod(p, { now: ctx.input.now, timeScale: ctx.input.timeScale }).ready);
     if (!readyOnNode) {
       missing.push(node);
       details.push(onNode.length === 0 ? `${node}: no ${name} Pod` : `${node}: ${name} Pod ${nameOf(onNode[0])} not ready`);
@@ -622,7 +679,14 @@ function eventsCheck(ctx: Context): Check {
   );
   const latest = warnings[0] as EventView;
   const recent = latest.last !== undefined && input.now - latest.last <= RECENT_WARNING_MS;
-  const message = `${plural(warnings.length, 'warning')}, latest: ${latest.reason} on ${latest.kind} ${latest.name}`;
+  // One reason on several objects of a kind (every replica failing its probe) is summed up, so the
+  // line does not change each time another replica reports the same warning.
+  const sameReason = warnings.every((e) => e.reason === latest.reason && e.kind === latest.kind);
+  const objectCount = new Set(warnings.map((e) => e.name)).size;
+  const message =
+    sameReason && objectCount > 1
+      ? `${plural(warnings.length, 'warning')}: ${latest.reason} on ${plural(objectCount, latest.kind)}`
+      : `${plural(warnings.length, 'warning')}, latest: ${latest.reason} on ${latest.kind} ${latest.name}`;
   return check('events', recent ? 'warn' : 'info', message, capLines(lines, MAX_EVENT_LINES));
 }
 
@@ -709,6 +773,7 @@ function normalise(raw: ServiceTraceInput): ServiceTraceInput {
     networkPolicies: objects(r['networkPolicies']),
     ...(isRec(r['unavailable']) ? { unavailable: r['unavailable'] as ServiceTraceInput['unavailable'] } : {}),
     reconnecting: r['reconnecting'] === true,
+    ...(typeof r['timeScale'] === 'number' ? { timeScale: r['timeScale'] } : {}),
   };
 }
 
@@ -740,9 +805,10 @@ export function analyseService(rawInput: ServiceTraceInput): TraceReport {
       )
     : [];
   const events = (input.events ?? []).filter(isRec);
-  const pods: PodView[] = podObjects
-    .map((pod) => ({ pod, name: nameOf(pod), state: describePod(pod, { now: input.now, events }) }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const pods: PodView[] = markReplacedByRollout(
+    podObjects.map((pod) => ({ pod, name: nameOf(pod), state: describePod(pod, { now: input.now, events, timeScale: input.timeScale }) })),
+    input.owners ?? [],
+  ).sort((a, b) => a.name.localeCompare(b.name));
   const ctx: Context = {
     input,
     service,

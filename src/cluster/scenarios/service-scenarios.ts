@@ -1,11 +1,14 @@
 /**
  * The `trace service` stories of `kubespy demo` (issue 3). Each starts in its own namespace so
- * scenarios never see each other's objects.
+ * scenarios never see each other's objects. The traced Service appears a few seconds in, so the
+ * trace is connected first and shows that it waits for a Service that does not exist yet.
  */
 import { deployment, namespace, service } from './manifests.js';
 import type { Scenario } from './types.js';
 
 const SECOND = 1000;
+/** Before the first object the trace watches: time to connect, and to show `absent`. */
+const WAIT_FOR_TRACE = 3 * SECOND;
 
 export const serviceComesUp: Scenario = {
   name: 'service-comes-up',
@@ -16,7 +19,7 @@ export const serviceComesUp: Scenario = {
   steps: [
     { after: 0, narration: 'Namespace demo is created', run: (s) => void s.create('namespaces', undefined, namespace('demo')) },
     {
-      after: 1 * SECOND,
+      after: WAIT_FOR_TRACE,
       narration: 'Service web (LoadBalancer) is created; nothing selects it yet',
       run: (s) => void s.create('services', 'demo', service({ name: 'web', namespace: 'demo', type: 'LoadBalancer', selector: { app: 'web' } })),
     },
@@ -26,7 +29,8 @@ export const serviceComesUp: Scenario = {
       run: (s) => void s.create('deployments.apps', 'demo', deployment({ name: 'web', namespace: 'demo', replicas: 3, labels: { app: 'web' }, readinessProbe: true, knobs: { 'sim.kubespy.dev/readiness': 'after:3s' } })),
     },
   ],
-  verdicts: ['absent', 'failing', 'pending', 'degraded', 'ready'],
+  // Pods warming up and the load balancer being provisioned are progress: pending until ready.
+  verdicts: ['absent', 'pending', 'ready'],
   settle: 14 * SECOND,
 };
 
@@ -39,7 +43,7 @@ export const readinessFix: Scenario = {
   steps: [
     { after: 0, narration: 'Namespace readiness is created', run: (s) => void s.create('namespaces', undefined, namespace('readiness')) },
     {
-      after: 500,
+      after: WAIT_FOR_TRACE,
       narration: 'Deployment api (readiness probe failing) and Service api are created',
       run: (s) => {
         s.create('deployments.apps', 'readiness', deployment({ name: 'api', namespace: 'readiness', replicas: 2, labels: { app: 'api' }, readinessProbe: true, knobs: { 'sim.kubespy.dev/readiness': 'fail' } }));
@@ -47,14 +51,16 @@ export const readinessFix: Scenario = {
       },
     },
     {
-      after: 12 * SECOND,
+      // Past the probe's warm-up (3 failures at periodSeconds 5): the Pods read as unhealthy first.
+      after: 20 * SECOND,
       narration: 'A new rollout fixes the readiness probe (kubectl apply)',
       run: (s) => void s.patch('deployments.apps', 'readiness', 'api', 'merge', {
         spec: { template: { metadata: { annotations: { 'sim.kubespy.dev/readiness': 'pass' } } } },
       }),
     },
   ],
-  verdicts: ['absent', 'failing', 'pending', 'failing', 'degraded', 'ready'],
+  // Pods starting, then failing readiness (no ready endpoint), then the rollout replacing them.
+  verdicts: ['absent', 'pending', 'failing', 'pending', 'ready'],
   settle: 15 * SECOND,
 };
 
@@ -67,7 +73,7 @@ export const selectorTypo: Scenario = {
   steps: [
     { after: 0, narration: 'Namespace billing is created', run: (s) => void s.create('namespaces', undefined, namespace('billing')) },
     {
-      after: 500,
+      after: WAIT_FOR_TRACE,
       narration: 'Deployment payments (app=payments) and Service payments (selector app=paymnets) are created',
       run: (s) => {
         s.create('deployments.apps', 'billing', deployment({ name: 'payments', namespace: 'billing', replicas: 2, labels: { app: 'payments' } }));
@@ -80,7 +86,8 @@ export const selectorTypo: Scenario = {
       run: (s) => void s.patch('services', 'billing', 'payments', 'merge', { spec: { selector: { app: 'payments' } } }),
     },
   ],
-  verdicts: ['absent', 'failing', 'ready'],
+  // "matches no Pods yet" until the near-miss lookup names the typo, then failing until the fix.
+  verdicts: ['absent', 'pending', 'failing', 'ready'],
   settle: 6 * SECOND,
 };
 
@@ -93,7 +100,7 @@ export const imagePullFailure: Scenario = {
   steps: [
     { after: 0, narration: 'Namespace store is created', run: (s) => void s.create('namespaces', undefined, namespace('store')) },
     {
-      after: 500,
+      after: WAIT_FOR_TRACE,
       narration: 'Deployment shop (image nginx:1.27-doesnotexist) and Service shop are created',
       run: (s) => {
         s.create('deployments.apps', 'store', deployment({ name: 'shop', namespace: 'store', replicas: 2, labels: { app: 'shop' }, image: 'nginx:1.27-doesnotexist' }));
@@ -121,7 +128,7 @@ export const loadBalancerPending: Scenario = {
   steps: [
     { after: 0, narration: 'Namespace edge is created', run: (s) => void s.create('namespaces', undefined, namespace('edge')) },
     {
-      after: 500,
+      after: WAIT_FOR_TRACE,
       narration: 'Deployment edge and Service edge (type LoadBalancer, class example.com/metal) are created',
       run: (s) => {
         s.create('deployments.apps', 'edge', deployment({ name: 'edge', namespace: 'edge', replicas: 2, labels: { app: 'edge' } }));
@@ -129,8 +136,9 @@ export const loadBalancerPending: Scenario = {
       },
     },
   ],
+  // Pending while the address may still come; after 60 s the hint that no controller serves the class.
   verdicts: ['absent', 'pending', 'degraded'],
-  settle: 20 * SECOND,
+  settle: 65 * SECOND,
 };
 
 export const SERVICE_SCENARIOS: Scenario[] = [serviceComesUp, readinessFix, selectorTypo, imagePullFailure, loadBalancerPending];
