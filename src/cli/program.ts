@@ -7,8 +7,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { describeError } from './describe-error.js';
 import { ExitCode } from './errors.js';
 import type { CliIO } from './io.js';
+import { registerChangesCommand } from './commands/changes.js';
 import { registerClusterCommand } from './commands/cluster.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerRecordCommand } from './commands/record.js';
+import { registerStatusCommand } from './commands/status.js';
 import { registerTraceCommand } from './commands/trace.js';
 import { VERSION } from './version.js';
 
@@ -39,6 +42,9 @@ unauthenticated or forbidden. Docs: README.md and docs/.`,
   program.addOption(new Option('--debug', 'show stack traces and request logs (credentials redacted)').hideHelp(false));
 
   registerTraceCommand(program, io, result);
+  registerStatusCommand(program, io, result);
+  registerChangesCommand(program, io, result);
+  registerRecordCommand(program, io, result);
   registerDemoCommand(program, io, result);
   registerClusterCommand(program, io, result);
   return program;

@@ -4,11 +4,17 @@
 import type { TraceKind } from './target.js';
 import type { TraceSession } from './run-trace.js';
 import { serviceSession, type SessionOptions } from './service-session.js';
+import { workloadSession } from './workload-session.js';
 
 type SessionFactory = (options: SessionOptions) => TraceSession<unknown>;
 
 const SESSIONS: Partial<Record<TraceKind, SessionFactory>> = {
   service: serviceSession as SessionFactory,
+  deployment: workloadSession('Deployment') as SessionFactory,
+  replicaset: workloadSession('ReplicaSet') as SessionFactory,
+  statefulset: workloadSession('StatefulSet') as SessionFactory,
+  daemonset: workloadSession('DaemonSet') as SessionFactory,
+  pod: workloadSession('Pod') as SessionFactory,
 };
 
 /** The kinds `kubespy trace` can follow, in the order help lists them. */

@@ -14,12 +14,13 @@ import { connect } from '../connect.js';
 import { UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { parseNumberFlag } from '../numbers.js';
+import { addRecordingOptions, replayFeed, withRecording, type RecordingFlags } from '../recording.js';
 import { addOutputOptions, resolveOutput, type OutputFlags } from '../output-options.js';
 import { createReportSink } from '../report-sink.js';
 import { runTrace } from '../run-trace.js';
 import { sessionFor } from '../sessions.js';
 
-interface DemoFlags extends OutputFlags {
+interface DemoFlags extends OutputFlags, RecordingFlags {
   list?: boolean;
   speed: string;
 }
@@ -30,7 +31,7 @@ export function registerDemoCommand(program: Command, io: CliIO, result: { code:
     .description('watch kubespy trace a scenario on the embedded cluster (no cluster needed)')
     .argument('[scenario]', `scenario to play (default: ${SCENARIOS[0]!.name}; see --list)`)
     .option('--list', 'list the scenarios')
-    .option('--speed <factor>', 'play the scenario this many times faster', '1')
+    .option('--speed <factor>', 'play the scenario (with --replay: the recording; 0 = at once) this many times faster', '1')
     .addHelpText(
       'after',
       `
@@ -41,6 +42,7 @@ Examples:
   kubespy demo image-pull -o plain  the same story as a transition log`,
     );
   addOutputOptions(command);
+  addRecordingOptions(command, { speed: false });
   command.action(async (name: string | undefined, flags: DemoFlags) => {
     if (flags.list) {
       for (const scenario of SCENARIOS) {
@@ -51,6 +53,20 @@ Examples:
     const scenario = findScenario(name ?? SCENARIOS[0]!.name);
     if (!scenario) {
       throw new UsageError(`unknown scenario "${name}"`, `Scenarios: ${SCENARIOS.map((s) => s.name).join(', ')} (kubespy demo --list).`);
+    }
+    if (flags.replay !== undefined) {
+      // A recorded demo, traced again; --speed is the replay's speed here (0: as fast as possible).
+      const output = resolveOutput(flags, io);
+      const feed = withRecording(replayFeed(flags, io), flags);
+      try {
+        const { namespace, name: target } = scenario.target;
+        const session = sessionFor(scenario.target.kind, { source: feed.source, namespace, name: target, clock: feed.clock, signal: io.signal, timeScale: feed.timeScale });
+        const sink = createReportSink(output.mode, io, { colorFlag: output.colorFlag });
+        result.code = await runTrace(session, { clock: feed.clock, signal: io.signal, sink, stderr: io.stderr, until: output.until, timeoutMs: output.timeoutMs, endWhen: feed.finished, state: 'replay' });
+      } finally {
+        feed.close();
+      }
+      return;
     }
     const speed = parseNumberFlag('--speed', flags.speed, { min: 0.1, max: 1000 });
     const output = resolveOutput(flags, io);
@@ -63,7 +79,7 @@ Examples:
       await writeFile(kubeconfig, cluster.kubeconfig(), { mode: 0o600 });
       sink.note(`embedded cluster started at ${cluster.url}; waiting for CoreDNS and kube-proxy`, io.clock.now());
       await waitForSystemReady(cluster.store, io.clock);
-      const connection = await connect({ kubeconfig }, io, {});
+      const connection = withRecording({ ...(await connect({ kubeconfig }, io, {})), timeScale: speed }, flags);
       try {
         const { namespace, name: target } = scenario.target;
         const session = sessionFor(scenario.target.kind, { source: connection.source, namespace, name: target, clock: io.clock, signal: io.signal, timeScale: speed });

@@ -1,5 +1,5 @@
 /**
- * `kubespy trace KIND NAME`: a live checklist for a Service (issue 3).
+ * `kubespy trace KIND NAME`: a live checklist for a Service (issue 3) or a workload (issue 4).
  */
 import type { Command } from 'commander';
 import { addConnectionOptions, connect, type ConnectionFlags } from '../connect.js';
@@ -13,8 +13,8 @@ import { parseTraceTarget } from '../target.js';
 export function registerTraceCommand(program: Command, io: CliIO, result: { code: number }): void {
   const command = program
     .command('trace')
-    .description('live checklist for a Service: why is (or isn\'t) it getting traffic?')
-    .argument('<kind-and-name...>', 'KIND NAME, KIND/NAME or KIND NAMESPACE/NAME (KIND: service|svc)')
+    .description('live checklist for a Service (why is it not getting traffic?) or a workload rollout (what is holding it back?)')
+    .argument('<kind-and-name...>', 'KIND NAME, KIND/NAME or KIND NAMESPACE/NAME (KIND: service|svc, deployment|deploy, replicaset|rs, statefulset|sts, daemonset|ds, pod|po)')
     .addHelpText(
       'after',
       `
@@ -25,8 +25,16 @@ Examples:
   kubespy trace svc web -o json             one JSON report per change, for scripts
   kubespy trace svc web --until ready --timeout 5m
                                             CI gate: exit 0 when ready, 1 on timeout
+  kubespy trace deploy web                  a rollout: new and old ReplicaSets, their Pods, what holds it back
+  kubespy trace deploy web --until ready --timeout 10m
+                                            like \`kubectl rollout status\`, same completion rule
+  kubespy trace sts db                      StatefulSet: ordinal by ordinal, currentRevision vs updateRevision
+  kubespy trace ds node-agent               DaemonSet: desired/updated/ready per node, misscheduled
+  kubespy trace po web-7d9c6f5b8-2xkqp      one Pod's timeline, its containers and events
 
-Checks: service, selector, pods, endpoints, ports, address, dns, proxy, networkpolicy, events.
+Checks (service): service, selector, pods, endpoints, ports, address, dns, proxy, networkpolicy, events.
+Checks (workloads): workload, rollout, replicasets (Deployment) or revisions (StatefulSet, DaemonSet),
+  pods, available, events.
 Verdicts: absent, pending, degraded, ready, failing, deleted.`,
     );
   addConnectionOptions(command);
@@ -37,15 +45,19 @@ Verdicts: absent, pending, degraded, ready, failing, deleted.`,
     const connection = await connect({ ...flags, debug: program.opts().debug === true }, io);
     try {
       const namespace = target.namespace ?? connection.namespace;
-      const session = sessionFor(target.kind, { source: connection.source, namespace, name: target.name, clock: io.clock, signal: io.signal });
+      const { clock, finished } = connection;
+      const session = sessionFor(target.kind, { source: connection.source, namespace, name: target.name, clock, signal: io.signal, timeScale: connection.timeScale });
       const sink = createReportSink(output.mode, io, { colorFlag: output.colorFlag });
       result.code = await runTrace(session, {
-        clock: io.clock,
+        clock,
         signal: io.signal,
         sink,
         stderr: io.stderr,
         until: output.until,
         timeoutMs: output.timeoutMs,
+        // --replay: the trace ends with the recording.
+        endWhen: finished,
+        state: finished ? 'replay' : 'live',
       });
     } finally {
       connection.close();
