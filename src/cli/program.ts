@@ -27,11 +27,16 @@ export function buildProgram(io: CliIO, result: { code: number }): Command {
 Examples:
   kubespy demo                          see it work on the embedded cluster, no cluster needed
   kubespy trace svc web -n shop         why isn't my Service getting traffic? (live)
-  kubespy trace svc web --until ready --timeout 5m    CI gate: exit 0 once it has ready endpoints
+  kubespy trace deploy web --until ready --timeout 10m
+                                        CI gate: exit 0 once the rollout is done, 1 on timeout
+  kubespy status po web-7d9c6f5b8-2xkqp .status as it changes, as coloured diffs
+  kubespy changes deploy web            the whole object as it changes
+  kubespy record deploy web > web.json  every change as a full object (a JSON array)
+  kubespy trace svc web --record web.rec   then:   kubespy trace svc web --replay web.rec
   kubespy cluster --kubeconfig-out ./kubeconfig       run the embedded cluster for kubectl
 
 Exit codes: 0 done or interrupted · 1 --timeout passed · 2 usage error · 3 cluster unreachable,
-unauthenticated or forbidden. Docs: README.md and docs/.`,
+unauthenticated or forbidden · 70 internal error. Docs: README.md and docs/.`,
     )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
