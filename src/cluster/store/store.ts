@@ -136,6 +136,30 @@ function comparable(obj: KubeObject): KubeObject {
   return { ...obj, metadata };
 }
 
+/**
+ * The change one subscriber receives. Each subscriber still gets private copies of the objects,
+ * but they are made on first read: most controllers look at change.resource and return (a Pod
+ * write concerns the kubelet, not the Deployment controller), and two structured clones per
+ * subscriber per write were the store's largest cost under churn (docs/performance.md).
+ */
+function privateChange(entry: HistoryEntry, type: ResourceType): StoreChange {
+  const change = { type: entry.type, resource: { ...type } } as StoreChange;
+  const lazyCopy = (key: 'object' | 'previous', source: KubeObject) => {
+    let copy: KubeObject | undefined;
+    Object.defineProperty(change, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => (copy ??= clone(source)),
+      set: (value: KubeObject) => {
+        copy = value;
+      },
+    });
+  };
+  lazyCopy('object', entry.object);
+  if (entry.previous) lazyCopy('previous', entry.previous);
+  return change;
+}
+
 class ObjectStore implements Store {
   readonly registry: ResourceRegistry;
   private rv = INITIAL_RV;
@@ -667,8 +691,7 @@ class ObjectStore implements Store {
     }
     for (const sub of this.subscribers) {
       if (sub.stopped || entry.rv <= sub.fromRV) continue;
-      const change: StoreChange = { type: entry.type, resource: { ...type }, object: clone(entry.object) };
-      if (entry.previous) change.previous = clone(entry.previous);
+      const change = privateChange(entry, type);
       try {
         sub.listener(change);
       } catch {
