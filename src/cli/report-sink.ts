@@ -29,7 +29,7 @@ export function changeKey(report: TraceReport): string {
 
 export interface ReportSink {
   show(report: TraceReport, now: number, header: FrameHeader): void;
-  /** A line of narration (demo steps): above the frame in tty mode, as a log line otherwise. */
+  /** A line of narration (demo steps): under the frame in tty mode, as a log line otherwise. */
   note(text: string, now: number): void;
   /** Leaves the last frame on screen; restores the terminal. */
   finish(): void;
@@ -79,7 +79,7 @@ export function createReportSink(mode: OutputMode, io: CliIO, options: { colorFl
       let last: { report: TraceReport; now: number; header: FrameHeader } | undefined;
       const notes: string[] = [];
       const draw = (): string => {
-        if (!last) return notes.join('\n');
+        if (!last) return notes.map((n) => `  » ${n}`).join('\n');
         const size = frameSize(io.stdout);
         const noteLines = notes.slice(-3);
         const frame = renderFrame(last.report, {

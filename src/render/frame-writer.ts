@@ -5,14 +5,24 @@
  * Why not log-update (installed): its cursor hiding goes through cli-cursor to process.stderr
  * whatever stream it draws on, it has no frame-rate limit, no resize hook, and it wraps long
  * lines instead of cutting them. The technique is the same (remember how many rows the last
- * frame took, move the cursor up over them, erase, write the new one); the rest is ours:
+ * frame took, move the cursor up over them, write the new one); the rest is ours:
  *
+ * - nothing ever erases the whole screen: each line is rewritten in place and ends with ESC[K
+ *   (erase to the end of the line), and ESC[J (erase below) comes only after the last line, to
+ *   drop the rows of a taller previous frame. Erasing down from the top-left corner is what
+ *   tmux 3.3+ (option scroll-on-clear, on by default) treats as "clear screen" and copies into
+ *   the scrollback first — a frame drawn at the top of a pane left one copy of itself in the
+ *   history per redraw;
  * - at most `fps` redraws a second: the first update draws at once, later ones within the
  *   interval are coalesced into one trailing redraw of the newest frame;
  * - a frame equal to the one on screen is not redrawn;
- * - every line is cut to the terminal's width and the frame to its height less one row (the
- *   cursor's line), so the row count is exact and the cursor never has to reach above the top
- *   of the screen, where rows that scrolled away can no longer be erased;
+ * - every line is cut to the terminal's width less one column and the frame to its height less
+ *   one row (the cursor's line), so the row count is exact and the cursor never has to reach
+ *   above the top of the screen, where rows that scrolled away can no longer be erased. The
+ *   spare column is what makes the closing ESC[K safe: a line that filled its row would leave
+ *   the cursor on the last cell waiting to wrap, and ESC[K there erases that cell (EL erases
+ *   from the cursor's cell on; xterm-compatible terminals keep the cursor on it); and a terminal whose emoji widths differ from ours by a cell (tmux 3.3 draws ⚠️ in
+ *   one) neither wraps the line nor keeps a stale last cell from the frame before;
  * - on resize the last frame's rows are recounted at the new width (terminals that reflow —
  *   VTE, iTerm2, Windows Terminal, kitty — rewrap old lines), and the CLI's `onResize` renders a
  *   frame for the new size, drawn without waiting;
@@ -72,14 +82,21 @@ const ESC = '\u001b[';
 const HIDE_CURSOR = `${ESC}?25l`;
 const SHOW_CURSOR = `${ESC}?25h`;
 const ERASE_DOWN = `${ESC}J`;
+const ERASE_LINE = `${ESC}K`;
+const ERASE_WHOLE_LINE = `${ESC}2K`;
 const SYNC_BEGIN = `${ESC}?2026h`;
 const SYNC_END = `${ESC}?2026l`;
 const DEFAULT_COLUMNS = 80;
 const DEFAULT_ROWS = 24;
 
-/** The size renderFrame should draw at for this stream: its columns, and its rows less the cursor's line. */
+/** The size renderFrame should draw at for this stream: its columns less one, and its rows less the cursor's line. */
 export function frameSize(stream: FrameStream): { width: number; height: number } {
-  return { width: columnsOf(stream), height: Math.max(1, rowsOf(stream) - 1) };
+  return { width: lineWidth(columnsOf(stream)), height: Math.max(1, rowsOf(stream) - 1) };
+}
+
+/** The columns a line may fill: all but the last (see the header). */
+function lineWidth(columns: number): number {
+  return Math.max(1, columns - 1);
 }
 
 function columnsOf(stream: FrameStream): number {
@@ -90,7 +107,7 @@ function rowsOf(stream: FrameStream): number {
   return stream.rows !== undefined && stream.rows > 0 ? stream.rows : DEFAULT_ROWS;
 }
 
-/** Cuts the frame to the screen: lines to the width, the whole to the height less one row. */
+/** Cuts the frame to the screen: lines to the width less one column, the whole to the height less one row. */
 export function fitToScreen(frame: string, size: TerminalSize): string[] {
   const maxLines = Math.max(1, size.rows - 1);
   let lines = frame.split('\n');
@@ -98,7 +115,7 @@ export function fitToScreen(frame: string, size: TerminalSize): string[] {
     const hidden = lines.length - (maxLines - 1);
     lines = [...lines.slice(0, maxLines - 1), `… ${hidden} more lines`];
   }
-  return lines.map((l) => truncateWidth(l, size.columns));
+  return lines.map((l) => truncateWidth(l, lineWidth(size.columns)));
 }
 
 export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
@@ -121,10 +138,10 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
   const rowsOnScreen = (columns: number): number =>
     shownWidths.reduce((rows, w) => rows + Math.max(1, Math.ceil(w / columns)), 0);
 
-  const eraseShown = (columns: number): string => {
+  /** The cursor sits at the start of the line below the frame: to the frame's first row. */
+  const upOverShown = (columns: number): string => {
     const rows = rowsOnScreen(columns);
-    // The cursor sits at the start of the line below the frame: go up over it, erase to the end.
-    return rows > 0 ? `\r${ESC}${rows}A${ERASE_DOWN}` : '';
+    return rows > 0 ? `\r${ESC}${rows}A` : '';
   };
 
   const draw = (): void => {
@@ -140,7 +157,9 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
       out += HIDE_CURSOR;
       cursorHidden = true;
     }
-    out += eraseShown(size.columns) + lines.join('\n') + '\n';
+    // The cursor ends below the frame's first row, never in the top-left corner (the frame has a
+    // line), so this ESC[J is never taken for a screen clear.
+    out += upOverShown(size.columns) + lines.join(`${ERASE_LINE}\n`) + `${ERASE_LINE}\n${ERASE_DOWN}`;
     stream.write(synchronized ? SYNC_BEGIN + out + SYNC_END : out);
     shown = frame;
     shownWidths = lines.map(stringWidth);
@@ -209,8 +228,10 @@ export function createFrameWriter(options: FrameWriterOptions): FrameWriter {
       if (finished) return;
       cancelTimer();
       pending = undefined;
-      const erase = eraseShown(columnsOf(stream));
-      if (erase) stream.write(erase);
+      // Row by row from the bottom (ESC[2K: the whole line), not ESC[J from the frame's top,
+      // which may be the top-left corner: see scroll-on-clear above.
+      const rows = rowsOnScreen(columnsOf(stream));
+      if (rows > 0) stream.write('\r' + `${ESC}1A${ERASE_WHOLE_LINE}`.repeat(rows));
       shown = undefined;
       shownWidths = [];
     },
