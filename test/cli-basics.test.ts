@@ -1,25 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/lib/clock.js';
-import { run } from '../src/cli/program.js';
 import { VERSION } from '../src/cli/version.js';
+import { runCli as runCliWith } from './helpers/cli.js';
+import { KUBESPY } from './helpers/kubespy.js';
+import { KUBECTL, hasKubectl } from './helpers/kubectl.js';
 
-/** Runs the CLI in-process and captures what it writes. */
-export async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const code = await run(args, { stdout, stderr, env: {}, clock: new ManualClock(), signal: new AbortController().signal });
-  return { code, stdout: out, stderr: err };
-}
+/** The CLI in-process on a clock that never moves: these commands exit without waiting. */
+const runCli = (args: string[]) => runCliWith(args, { clock: new ManualClock() });
 
 describe('kubespy CLI basics', () => {
   it('prints help with examples and exits 0', async () => {
@@ -50,13 +41,11 @@ describe('kubespy CLI basics', () => {
 });
 
 describe('kubectl plugin', () => {
-  const kubectl = '/usr/bin/kubectl';
-  const hasKubectl = existsSync(kubectl);
   it.skipIf(!hasKubectl)('runs as `kubectl spy` when kubectl-spy is on the PATH (needs /usr/bin/kubectl, skipped without it)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kubespy-plugin-'));
     try {
-      symlinkSync(fileURLToPath(new URL('../bin/kubespy.js', import.meta.url)), path.join(dir, 'kubectl-spy'));
-      const out = execFileSync(kubectl, ['spy', '--version'], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, encoding: 'utf8' });
+      symlinkSync(KUBESPY, path.join(dir, 'kubectl-spy'));
+      const out = execFileSync(KUBECTL, ['spy', '--version'], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, encoding: 'utf8' });
       expect(out.trim()).toBe(VERSION);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS, type Scenario } from '../src/cluster/scenarios/index.js';
-import { checkOf, checkText, distinctVerdicts, parseNdjson, runKubespy, type JsonReport } from './helpers-trace.js';
+import { checkOf, checkText, distinctVerdicts, parseNdjson, runKubespy, type JsonReport } from './helpers/kubespy.js';
 
 /** Fast enough for a few seconds a scenario, slow enough for every step to be seen on 2 cores. */
 const SPEED = 10;

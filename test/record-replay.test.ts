@@ -3,42 +3,12 @@
  * replayed from its own recording, prints the same sequence of reports; bad recordings are
  * reported the way users need.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli/program.js';
-import { startEmbeddedCluster, type EmbeddedCluster } from '../src/cluster/index.js';
-import { systemClock } from '../src/lib/clock.js';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../src/lib/kube-object.js';
-
-interface Running {
-  stdout: () => string;
-  stderr: () => string;
-  stop: () => void;
-  code: Promise<number>;
-}
-
-function startCli(args: string[]): Running {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const controller = new AbortController();
-  const code = run(args, { stdout, stderr, env: {}, clock: systemClock, signal: controller.signal });
-  return { stdout: () => out, stderr: () => err, stop: () => controller.abort(), code };
-}
-
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { startCli, until } from './helpers/cli.js';
+import { withCluster } from './helpers/cluster.js';
 
 /** (verdict, checks) per report, elapsed times masked as the JSON sink masks them. */
 function reportSequence(ndjson: string): string[] {
@@ -66,33 +36,18 @@ const service = (name: string, selector: Record<string, string>): KubeObject => 
   spec: { selector, ports: [{ port: 80, targetPort: 'http' }] },
 });
 
-let cluster: EmbeddedCluster;
-let dir: string;
-let kubeconfig: string;
-
-beforeAll(async () => {
-  cluster = await startEmbeddedCluster({ speed: 20 });
-  dir = mkdtempSync(path.join(tmpdir(), 'kubespy-replay-'));
-  kubeconfig = path.join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, cluster.kubeconfig());
-});
-
-afterAll(async () => {
-  await cluster?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
+const fixture = withCluster({ speed: 20 });
 describe('record → replay', () => {
   it('replays a trace from its own recording with the same reports', async () => {
-    const recording = path.join(dir, 'trace.rec');
-    const live = startCli(['trace', 'svc', 'shop-web', '-o', 'json', '--kubeconfig', kubeconfig, '--record', recording]);
+    const recording = path.join(fixture.dir, 'trace.rec');
+    const live = startCli(['trace', 'svc', 'shop-web', '-o', 'json', '--kubeconfig', fixture.kubeconfigPath, '--record', recording]);
     await until(() => live.stdout().includes('"verdict":"absent"'), 'the absent report');
     // A typo first (selector matches nothing, near misses listed), then the fix.
-    cluster.store.create('deployments.apps', 'default', deployment('shop-web'));
-    cluster.store.create('services', 'default', service('shop-web', { app: 'shop-wbe' }));
+    fixture.cluster.store.create('deployments.apps', 'default', deployment('shop-web'));
+    fixture.cluster.store.create('services', 'default', service('shop-web', { app: 'shop-wbe' }));
     await until(() => live.stdout().includes('"verdict":"failing"'), 'the failing report');
-    const current = cluster.store.get('services', 'default', 'shop-web');
-    cluster.store.update('services', 'default', 'shop-web', { ...current, spec: { ...(current.spec as object), selector: { app: 'shop-web' } } });
+    const current = fixture.cluster.store.get('services', 'default', 'shop-web');
+    fixture.cluster.store.update('services', 'default', 'shop-web', { ...current, spec: { ...(current.spec as object), selector: { app: 'shop-web' } } });
     await until(() => live.stdout().includes('"verdict":"ready"'), 'the ready report');
     live.stop();
     expect(await live.code).toBe(0);
@@ -121,7 +76,7 @@ describe('bad recordings', () => {
   });
 
   it('reports a malformed line with its number and replays the rest', async () => {
-    const file = path.join(dir, 'malformed.rec');
+    const file = path.join(fixture.dir, 'malformed.rec');
     writeFileSync(file, [
       JSON.stringify({ kubespyRecording: 1, time: '2026-01-01T00:00:00Z' }),
       JSON.stringify({ time: '2026-01-01T00:00:01Z', type: 'ADDED', object: configMap('1', { a: '1' }) }),
@@ -137,7 +92,7 @@ describe('bad recordings', () => {
   });
 
   it('refuses a recording from a newer format version with exit code 2', async () => {
-    const file = path.join(dir, 'newer.rec');
+    const file = path.join(fixture.dir, 'newer.rec');
     writeFileSync(file, `${JSON.stringify({ kubespyRecording: 99, time: '2026-01-01T00:00:00Z' })}\n`);
     const cli = startCli(['status', 'cm', 'settings', '--replay', file]);
     expect(await cli.code).toBe(2);
@@ -145,7 +100,7 @@ describe('bad recordings', () => {
   });
 
   it('says so when the recording cannot be read', async () => {
-    const cli = startCli(['trace', 'svc', 'web', '--replay', path.join(dir, 'missing.rec')]);
+    const cli = startCli(['trace', 'svc', 'web', '--replay', path.join(fixture.dir, 'missing.rec')]);
     expect(await cli.code).toBe(2);
     expect(cli.stderr()).toContain('cannot read recording');
   });
@@ -153,10 +108,10 @@ describe('bad recordings', () => {
 
 describe('redaction', () => {
   it('keeps Secret keys but not their values in recordings and output, unless --show-secrets', async () => {
-    cluster.store.create('secrets', 'default', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'token' }, data: { password: Buffer.from('hunter2').toString('base64') } });
+    fixture.cluster.store.create('secrets', 'default', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'token' }, data: { password: Buffer.from('hunter2').toString('base64') } });
     for (const show of [false, true]) {
-      const recording = path.join(dir, `secret-${show}.rec`);
-      const cli = startCli(['record', 'secret', 'token', '--ndjson', '--kubeconfig', kubeconfig, '--record', recording, ...(show ? ['--show-secrets'] : [])]);
+      const recording = path.join(fixture.dir, `secret-${show}.rec`);
+      const cli = startCli(['record', 'secret', 'token', '--ndjson', '--kubeconfig', fixture.kubeconfigPath, '--record', recording, ...(show ? ['--show-secrets'] : [])]);
       await until(() => cli.stdout().includes('"password"'), 'the Secret');
       cli.stop();
       expect(await cli.code).toBe(0);

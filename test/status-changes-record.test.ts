@@ -4,26 +4,20 @@
  * errors with candidates, and the spawned CLI end to end — including a JSON array that stays
  * valid when the command is interrupted with SIGINT.
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/cli/program.js';
-import { startEmbeddedCluster, type EmbeddedCluster } from '../src/cluster/index.js';
-import { systemClock } from '../src/lib/clock.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedCluster } from '../src/cluster/index.js';
 import type { KubeObject } from '../src/lib/kube-object.js';
+import { runCli, until } from './helpers/cli.js';
+import { eventually, withCluster } from './helpers/cluster.js';
+import { hasKubectl, kubectlIn } from './helpers/kubectl.js';
+import { startKubespy } from './helpers/kubespy.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const KUBECTL = '/usr/bin/kubectl';
 const CRD = 'customresourcedefinitions.apiextensions.k8s.io';
-
-let cluster: EmbeddedCluster;
-let dir: string;
-let kubeconfig: string;
 
 function crd(plural: string, kind: string, group: string, scope: 'Namespaced' | 'Cluster', shortNames: string[] = []): KubeObject {
   return {
@@ -39,32 +33,9 @@ function crd(plural: string, kind: string, group: string, scope: 'Namespaced' | 
   };
 }
 
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** Runs the CLI in-process until `stopWhen` holds for its stdout (or it exits by itself). */
-async function cli(args: string[], stopWhen?: (stdout: string) => boolean, config = kubeconfig): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const controller = new AbortController();
-  const running = run([...args, '--kubeconfig', config], { stdout, stderr, env: {}, clock: systemClock, signal: controller.signal });
-  let exited = false;
-  void running.then(() => (exited = true));
-  if (stopWhen) {
-    await until(() => exited || stopWhen(out), `output of kubespy ${args.join(' ')}`);
-    controller.abort();
-  }
-  const code = await running;
-  return { code, stdout: out, stderr: err };
+function cli(args: string[], stopWhen?: (stdout: string) => boolean, config = fixture.kubeconfigPath) {
+  return runCli([...args, '--kubeconfig', config], { stopWhen });
 }
 
 function bundleIsStale(): boolean {
@@ -79,15 +50,16 @@ function bundleIsStale(): boolean {
   return newer(path.join(ROOT, 'src'));
 }
 
-beforeAll(async () => {
-  // The spawned tests run bin/kubespy.js, which loads the bundle: build it when src/ is newer
-  // (`npm test` has just built it, and other test files may be running it meanwhile).
+// The spawned tests run bin/kubespy.js, which loads the bundle: build it when src/ is newer
+// (`npm test` has just built it, and other test files may be running it meanwhile).
+beforeAll(() => {
   if (bundleIsStale()) execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'ignore' });
-  cluster = await startEmbeddedCluster({ speed: 20 });
-  dir = mkdtempSync(path.join(tmpdir(), 'kubespy-status-'));
-  kubeconfig = path.join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, cluster.kubeconfig());
-  const store = cluster.store;
+}, 60_000);
+
+const fixture = withCluster({ speed: 20 });
+
+beforeAll(() => {
+  const store = fixture.cluster.store;
   store.create(CRD, undefined, crd('widgets', 'Widget', 'example.com', 'Namespaced', ['wd']));
   store.create(CRD, undefined, crd('gadgets', 'Gadget', 'example.com', 'Cluster'));
   store.create(CRD, undefined, crd('things', 'Thing', 'a.example.com', 'Namespaced'));
@@ -101,11 +73,6 @@ beforeAll(async () => {
     metadata: { name: 'web' },
     spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } } },
   });
-}, 60_000);
-
-afterAll(async () => {
-  await cluster?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('kind resolution, as kubectl resolves names', () => {
@@ -143,8 +110,7 @@ describe('kind resolution, as kubectl resolves names', () => {
   it('exits 3 naming what is forbidden when RBAC denies the watch', async () => {
     const denied = await startEmbeddedCluster({ speed: 20, forbid: [{ verb: 'list', resource: 'configmaps' }] });
     try {
-      const config = path.join(dir, 'denied.kubeconfig');
-      writeFileSync(config, denied.kubeconfig());
+      const config = await fixture.file('denied.kubeconfig', denied.kubeconfig());
       const result = await cli(['status', 'cm', 'settings'], undefined, config);
       expect(result.code).toBe(3);
       expect(result.stderr).toMatch(/cannot list\/watch configmaps in namespace default: forbidden/);
@@ -159,40 +125,23 @@ describe('kind resolution, as kubectl resolves names', () => {
     expect(result.stderr).toContain('missing NAME');
   });
 
-  it.skipIf(!existsSync(KUBECTL))('resolves a CRD created with kubectl apply (needs /usr/bin/kubectl, skipped without it)', async () => {
-    const manifest = path.join(dir, 'crd.json');
-    writeFileSync(manifest, JSON.stringify(crd('sprockets', 'Sprocket', 'tools.example.com', 'Namespaced', ['spr'])));
+  it.skipIf(!hasKubectl)('resolves a CRD created with kubectl apply (needs /usr/bin/kubectl, skipped without it)', async () => {
+    const manifest = await fixture.file('crd.json', JSON.stringify(crd('sprockets', 'Sprocket', 'tools.example.com', 'Namespaced', ['spr'])));
     // Asynchronously: the cluster answering kubectl runs in this process.
-    const kubectl = (...args: string[]) =>
-      promisify(execFile)(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', path.join(dir, 'kubectl-cache'), ...args], { encoding: 'utf8' });
-    await kubectl('apply', '-f', manifest);
-    const widget = path.join(dir, 'sprocket.json');
-    writeFileSync(widget, JSON.stringify({ apiVersion: 'tools.example.com/v1', kind: 'Sprocket', metadata: { name: 's1', namespace: 'default' } }));
+    const kubectl = kubectlIn(fixture);
+    await kubectl.ok(['apply', '-f', manifest]);
+    const widget = await fixture.file('sprocket.json', JSON.stringify({ apiVersion: 'tools.example.com/v1', kind: 'Sprocket', metadata: { name: 's1', namespace: 'default' } }));
     // The CRD is served once Established; kubectl apply of a Sprocket fails until then.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await kubectl('apply', '-f', widget);
-        break;
-      } catch (error) {
-        if (attempt > 20) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
+    await eventually(() => kubectl.ok(['apply', '-f', widget]), { timeoutMs: 10_000 });
     const result = await cli(['status', 'spr', 's1', '-o', 'json'], (out) => out.includes('"ADDED"'));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('"kind":"Sprocket"');
   }, 60_000);
 });
 
-/** Spawns `node bin/kubespy.js`, as a user runs it. */
+/** `node bin/kubespy.js ARGS --kubeconfig …`, as a user runs it. */
 function spawnCli(args: string[]) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/kubespy.js'), ...args, '--kubeconfig', kubeconfig], { env: { ...process.env, NO_COLOR: '1' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+  return startKubespy([...args, '--kubeconfig', fixture.kubeconfigPath]);
 }
 
 describe('status, changes and record end to end', () => {
@@ -201,10 +150,9 @@ describe('status, changes and record end to end', () => {
   it('status prints the status, then diffs with paths like .status.conditions[type=Ready].status', async () => {
     const cmd = spawnCli(['status', 'po', 'boot-1', '-o', 'plain']);
     await until(() => cmd.stderr().includes('# watching'), 'the watch to start');
-    cluster.store.create('pods', 'default', pod('boot-1'));
+    fixture.cluster.store.create('pods', 'default', pod('boot-1'));
     await until(() => cmd.stdout().includes('.status.conditions[type=Ready].status'), 'the Pod to become ready');
-    cmd.child.kill('SIGINT');
-    expect(await cmd.exited).toBe(0);
+    expect((await cmd.stop('SIGINT')).code).toBe(0);
     const out = cmd.stdout();
     expect(out).toMatch(/ADDED {2}Pod default\/boot-1/);
     expect(out).toMatch(/MODIFIED {2}Pod default\/boot-1/);
@@ -216,13 +164,12 @@ describe('status, changes and record end to end', () => {
     const plain = spawnCli(['changes', 'cm', 'settings', '-o', 'json']);
     const all = spawnCli(['changes', 'cm', 'settings', '-o', 'json', '--all']);
     await until(() => plain.stdout().includes('"ADDED"') && all.stdout().includes('"ADDED"'), 'the ConfigMap');
-    const current = cluster.store.get('configmaps', 'default', 'settings');
-    cluster.store.update('configmaps', 'default', 'settings', { ...current, data: { a: '2' } });
+    const current = fixture.cluster.store.get('configmaps', 'default', 'settings');
+    fixture.cluster.store.update('configmaps', 'default', 'settings', { ...current, data: { a: '2' } });
     await until(() => plain.stdout().includes('"MODIFIED"') && all.stdout().includes('"MODIFIED"'), 'the change');
-    plain.child.kill('SIGINT');
-    all.child.kill('SIGINT');
-    expect(await plain.exited).toBe(0);
-    expect(await all.exited).toBe(0);
+    const [plainExit, allExit] = await Promise.all([plain.stop('SIGINT'), all.stop('SIGINT')]);
+    expect(plainExit.code).toBe(0);
+    expect(allExit.code).toBe(0);
     const modified = (text: string) => JSON.parse(text.trim().split('\n')[1]!) as { type: string; changes: Array<{ path: string }> };
     expect(modified(plain.stdout()).changes).toEqual([{ path: '.data.a', op: 'change', old: '1', new: '2' }]);
     expect(modified(all.stdout()).changes.map((c) => c.path)).toContain('.metadata.resourceVersion');
@@ -231,11 +178,10 @@ describe('status, changes and record end to end', () => {
   it('record writes a JSON array that is still valid after SIGINT', async () => {
     const cmd = spawnCli(['record', 'deploy', 'web']);
     await until(() => cmd.stdout().includes('"kind":"Deployment"'), 'the Deployment');
-    const current = cluster.store.get('deployments.apps', 'default', 'web');
-    cluster.store.update('deployments.apps', 'default', 'web', { ...current, metadata: { ...current.metadata, labels: { touched: 'yes' } } });
+    const current = fixture.cluster.store.get('deployments.apps', 'default', 'web');
+    fixture.cluster.store.update('deployments.apps', 'default', 'web', { ...current, metadata: { ...current.metadata, labels: { touched: 'yes' } } });
     await until(() => cmd.stdout().includes('"touched"'), 'the change');
-    cmd.child.kill('SIGINT');
-    expect(await cmd.exited).toBe(0);
+    expect((await cmd.stop('SIGINT')).code).toBe(0);
     const objects = JSON.parse(cmd.stdout()) as KubeObject[];
     expect(objects.length).toBeGreaterThanOrEqual(2);
     expect(objects.every((o) => o.kind === 'Deployment' && o.metadata.name === 'web')).toBe(true);
@@ -245,10 +191,9 @@ describe('status, changes and record end to end', () => {
     const ndjson = spawnCli(['record', 'cm', 'settings', '--ndjson']);
     const empty = spawnCli(['record', 'cm', 'not-there']);
     await until(() => ndjson.stdout().includes('\n') && empty.stderr().includes('# watching'), 'both to start');
-    ndjson.child.kill('SIGINT');
-    empty.child.kill('SIGINT');
-    expect(await ndjson.exited).toBe(0);
-    expect(await empty.exited).toBe(0);
+    const [ndjsonExit, emptyExit] = await Promise.all([ndjson.stop('SIGINT'), empty.stop('SIGINT')]);
+    expect(ndjsonExit.code).toBe(0);
+    expect(emptyExit.code).toBe(0);
     expect((JSON.parse(ndjson.stdout().split('\n')[0]!) as KubeObject).kind).toBe('ConfigMap');
     expect(JSON.parse(empty.stdout())).toEqual([]);
   }, 30_000);

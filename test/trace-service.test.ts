@@ -3,48 +3,39 @@
  * HTTPS, with the cluster driven from the test through its store as controllers and kubectl would
  * drive a real one. Each test works in its own namespace of one shared cluster.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { deployment, namespace, service } from '../src/cluster/scenarios/manifests.js';
 import { changeKey } from '../src/cli/report-sink.js';
 import type { KubeObject } from '../src/lib/kube-object.js';
 import { SERVICE_CHECK_IDS } from '../src/trace/service.js';
-import {
-  ANSI,
-  Kubespy,
-  checkOf,
-  checkText,
-  childEnv,
-  distinctVerdicts,
-  startTraceCluster,
-  type JsonReport,
-  type TraceCluster,
-} from './helpers-trace.js';
+import { type ClusterFixture, withCluster } from './helpers/cluster.js';
+import { ANSI, checkOf, checkText, distinctVerdicts, startKubespy, type JsonReport, type KubespyRun } from './helpers/kubespy.js';
 
 /** Pods start in a few hundred ms; real-time grace periods (15 s, 60 s) stay out of the way. */
 const SPEED = 10;
 
-const running: Kubespy[] = [];
+const running: KubespyRun[] = [];
 
 /** `kubespy trace svc ARGS` against the cluster; stopped after each test. */
-function trace(env: TraceCluster, args: string[]): Kubespy {
+function trace(env: ClusterFixture, args: string[]): KubespyRun {
   return traceKind(env, ['svc', ...args]);
 }
 
-function traceKind(env: TraceCluster, args: string[]): Kubespy {
-  const run = new Kubespy(['trace', ...args, '--kubeconfig', env.kubeconfig], childEnv());
+function traceKind(env: ClusterFixture, args: string[]): KubespyRun {
+  const run = startKubespy(['trace', ...args, '--kubeconfig', env.kubeconfigPath]);
   running.push(run);
   return run;
 }
 
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((run) => run.stop()));
+  await Promise.all(running.splice(0).map((run) => run.stop('SIGINT')));
 });
 
-function createNamespace(env: TraceCluster, name: string): void {
+function createNamespace(env: ClusterFixture, name: string): void {
   env.cluster.store.create('namespaces', undefined, namespace(name));
 }
 
-function createApp(env: TraceCluster, ns: string, name: string, o: { replicas?: number; image?: string; labels?: Record<string, string> } = {}): void {
+function createApp(env: ClusterFixture, ns: string, name: string, o: { replicas?: number; image?: string; labels?: Record<string, string> } = {}): void {
   env.cluster.store.create('deployments.apps', ns, deployment({ name, namespace: ns, replicas: o.replicas ?? 2, labels: o.labels ?? { app: name }, ...(o.image ? { image: o.image } : {}) }));
 }
 
@@ -56,15 +47,7 @@ function expectNoRepeats(reports: readonly JsonReport[]): void {
 }
 
 describe('kubespy trace service against the embedded cluster', () => {
-  let env: TraceCluster;
-
-  beforeAll(async () => {
-    env = await startTraceCluster({ speed: SPEED });
-  });
-
-  afterAll(async () => {
-    await env?.close();
-  });
+  const env = withCluster({ speed: SPEED, systemReady: true });
 
   it('waits for a Service that does not exist, sees it come up, and --until ready exits 0', async () => {
     createNamespace(env, 'shop');
@@ -75,9 +58,9 @@ describe('kubespy trace service against the embedded cluster', () => {
 
     createApp(env, 'shop', 'web', { replicas: 2 });
     env.cluster.store.create('services', 'shop', service({ name: 'web', namespace: 'shop', type: 'NodePort', selector: { app: 'web' } }));
-    expect(await run.exited).toBe(0);
+    expect((await run.exited).code).toBe(0);
 
-    const reports = run.reports;
+    const reports = run.reports();
     expect(distinctVerdicts(reports)[0]).toBe('absent');
     const last = reports[reports.length - 1] as JsonReport;
     expect(last.verdict).toBe('ready');
@@ -95,9 +78,9 @@ describe('kubespy trace service against the embedded cluster', () => {
     createApp(env, 'stuck', 'api', { image: 'registry.example.com/api:does-not-exist' });
     env.cluster.store.create('services', 'stuck', service({ name: 'api', namespace: 'stuck', selector: { app: 'api' } }));
     const run = trace(env, ['stuck/api', '-o', 'json', '--until', 'ready', '--timeout', '2s']);
-    expect(await run.exited).toBe(1);
-    expect(run.stderr).toContain('kubespy: timed out after 2.0 s waiting for verdict ready; last verdict: failing');
-    const last = run.reports[run.reports.length - 1] as JsonReport;
+    expect((await run.exited).code).toBe(1);
+    expect(run.stderr()).toContain('kubespy: timed out after 2.0 s waiting for verdict ready; last verdict: failing');
+    const last = run.reports()[run.reports().length - 1] as JsonReport;
     expect(checkText(last, 'pods')).toContain('image pull failing');
   });
 
@@ -113,7 +96,7 @@ describe('kubespy trace service against the embedded cluster', () => {
     expect(checkOf(deleted, 'service')).toMatchObject({ status: 'fail', message: 'deleted: the Service existed and is gone' });
 
     env.cluster.store.create('services', 'churn', service({ name: 'web', namespace: 'churn', type: 'LoadBalancer', selector: { app: 'web' } }));
-    const sinceDeletion = () => run.reports.slice(run.reports.findIndex((r) => r.verdict === 'deleted'));
+    const sinceDeletion = () => run.reports().slice(run.reports().findIndex((r) => r.verdict === 'deleted'));
     const again = await run.waitFor('ready again', () => sinceDeletion().find((r) => r.verdict === 'ready'));
     expect(again.summary).toBe('Service churn/web · LoadBalancer · READY');
     expect(checkOf(again, 'address').message).toMatch(/load balancer [\d.]+$/);
@@ -148,8 +131,8 @@ describe('kubespy trace service against the embedded cluster', () => {
       spec: { type: 'ExternalName', externalName: 'db.example.com' },
     });
     const run = trace(env, ['db', '-n', 'ext', '-o', 'json', '--until', 'ready', '--timeout', '15s']);
-    expect(await run.exited).toBe(0);
-    const last = run.reports[run.reports.length - 1] as JsonReport;
+    expect((await run.exited).code).toBe(0);
+    const last = run.reports()[run.reports().length - 1] as JsonReport;
     expect(last.summary).toBe('Service ext/db · ExternalName · READY');
     expect(checkOf(last, 'address').message).toBe('ExternalName → db.example.com');
     expect(checkOf(last, 'dns').message).toMatch(/^db\.ext\.svc\.cluster\.local → CNAME db\.example\.com/);
@@ -163,8 +146,8 @@ describe('kubespy trace service against the embedded cluster', () => {
     svc.spec['clusterIP'] = 'None';
     env.cluster.store.create('services', 'headless', svc);
     const run = trace(env, ['db', '-n', 'headless', '-o', 'json', '--until', 'ready', '--timeout', '15s']);
-    expect(await run.exited).toBe(0);
-    const last = run.reports[run.reports.length - 1] as JsonReport;
+    expect((await run.exited).code).toBe(0);
+    const last = run.reports()[run.reports().length - 1] as JsonReport;
     expect(last.summary).toBe('Service headless/db · ClusterIP (headless) · READY');
     expect(checkOf(last, 'address').message).toBe('headless: no cluster IP, DNS returns the Pod IPs');
     expect(checkOf(last, 'dns').message).toMatch(/^db\.headless\.svc\.cluster\.local → 2 Pod IPs/);
@@ -221,12 +204,12 @@ describe('kubespy trace service against the embedded cluster', () => {
     );
     expect(checkOf(scaled, 'selector').message).toMatch(/^app=web → 3 Pods/);
     await plain.waitForLine(/ {2}pods +\S+ +3 of 3 ready$/);
-    expect(plain.lines.some((l) => / {2}selector +\S+ +app=web → 3 Pods/.test(l))).toBe(true);
+    expect(plain.lines().some((l) => / {2}selector +\S+ +app=web → 3 Pods/.test(l))).toBe(true);
 
     // While the watches were down the view said so; once they are back, it no longer does.
-    expect(json.reports.some((r) => r.summary === 'Service flaky/web · ClusterIP · READY · reconnecting…')).toBe(true);
+    expect(json.reports().some((r) => r.summary === 'Service flaky/web · ClusterIP · READY · reconnecting…')).toBe(true);
     expect(scaled.summary).toBe('Service flaky/web · ClusterIP · READY');
-    expectNoRepeats(json.reports);
+    expectNoRepeats(json.reports());
     expect(json.child.exitCode).toBeNull();
     expect(plain.child.exitCode).toBeNull();
   });
@@ -241,7 +224,7 @@ describe('kubespy trace service against the embedded cluster', () => {
 
     const ids = new Set<string>([...SERVICE_CHECK_IDS, 'verdict']);
     const line = /^\d{2}:\d{2}:\d{2}\.\d{3} {2}(\S+) +(.+)$/;
-    for (const text of run.lines) {
+    for (const text of run.lines()) {
       expect(text).not.toMatch(ANSI);
       // Detail lines (near misses, Pods of a failing check) are indented under their check.
       if (text.startsWith(' ')) continue;
@@ -250,23 +233,15 @@ describe('kubespy trace service against the embedded cluster', () => {
       expect(ids.has(match?.[1] ?? ''), text).toBe(true);
     }
     // The first report lists every check once; after that only the checks that changed.
-    const first = run.lines.slice(0, SERVICE_CHECK_IDS.length + 1).map((l) => line.exec(l)?.[1]);
+    const first = run.lines().slice(0, SERVICE_CHECK_IDS.length + 1).map((l) => line.exec(l)?.[1]);
     expect(first).toEqual([...SERVICE_CHECK_IDS, 'verdict']);
-    expect(run.lines.filter((l) => / service +\S+ +exists, type ClusterIP$/.test(l))).toHaveLength(1);
-    expect(run.lines.filter((l) => / {2}verdict +READY {2}Service logs\/web$/.test(l))).toHaveLength(1);
+    expect(run.lines().filter((l) => / service +\S+ +exists, type ClusterIP$/.test(l))).toHaveLength(1);
+    expect(run.lines().filter((l) => / {2}verdict +READY {2}Service logs\/web$/.test(l))).toHaveLength(1);
   });
 });
 
 describe('kubespy trace service when RBAC forbids watching EndpointSlices', () => {
-  let env: TraceCluster;
-
-  beforeAll(async () => {
-    env = await startTraceCluster({ speed: SPEED, forbid: [{ verb: 'watch', resource: 'endpointslices.discovery.k8s.io' }] });
-  });
-
-  afterAll(async () => {
-    await env?.close();
-  });
+  const env = withCluster({ speed: SPEED, systemReady: true, forbid: [{ verb: 'watch', resource: 'endpointslices.discovery.k8s.io' }] });
 
   it('the endpoints check says what is denied; the other checks carry on', async () => {
     createNamespace(env, 'locked');

@@ -4,14 +4,14 @@
  * the rollout verdict checked against the real `kubectl rollout status` on the same objects, and
  * a trace following `kubectl set image` and `kubectl rollout undo`.
  */
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deployment, namespace } from '../src/cluster/scenarios/manifests.js';
 import { WORKLOAD_SCENARIOS } from '../src/cluster/scenarios/workload-scenarios.js';
 import type { Store } from '../src/cluster/store/types.js';
 import { analyseDeployment } from '../src/trace/deployment.js';
-import { Kubespy, checkOf, childEnv, distinctVerdicts, parseNdjson, runKubespy, startTraceCluster, type JsonReport, type TraceCluster } from './helpers-trace.js';
-import { hasKubectl, kubectlFor, warnIfNoKubectl, type Kubectl } from './helpers/kubectl.js';
+import { withCluster } from './helpers/cluster.js';
+import { hasKubectl, kubectlIn, warnIfNoKubectl, type Kubectl } from './helpers/kubectl.js';
+import { checkOf, distinctVerdicts, parseNdjson, runKubespy, startKubespy, type JsonReport } from './helpers/kubespy.js';
 
 const SPEED = 10;
 const KIND_OF: Record<string, string> = { deployment: 'Deployment', statefulset: 'StatefulSet', daemonset: 'DaemonSet', replicaset: 'ReplicaSet', pod: 'Pod' };
@@ -71,17 +71,13 @@ describe('kubespy demo: workload scenarios', () => {
 warnIfNoKubectl('the kubectl rollout tests of trace-workloads.test.ts');
 
 describe.skipIf(!hasKubectl)('trace deployment and the real kubectl (needs /usr/bin/kubectl)', () => {
-  let env: TraceCluster;
+  const env = withCluster({ speed: SPEED, systemReady: true });
   let kubectl: Kubectl;
   let store: Store;
 
-  beforeAll(async () => {
-    env = await startTraceCluster({ speed: SPEED });
+  beforeAll(() => {
     store = env.cluster.store;
-    kubectl = kubectlFor(env.kubeconfig, join(env.dir, 'kubectl-cache'));
-  });
-  afterAll(async () => {
-    await env?.close();
+    kubectl = kubectlIn(env);
   });
 
   /** The Deployment, its ReplicaSets and Pods as one consistent read of the store. */
@@ -125,7 +121,7 @@ describe.skipIf(!hasKubectl)('trace deployment and the real kubectl (needs /usr/
 
   it('follows `kubectl set image` and `kubectl rollout undo` while `kubespy trace deploy` runs', async () => {
     store.create('namespaces', undefined, namespace('undo'));
-    const trace = new Kubespy(['trace', 'deploy', 'web', '-n', 'undo', '-o', 'json', '--kubeconfig', env.kubeconfig], childEnv());
+    const trace = startKubespy(['trace', 'deploy', 'web', '-n', 'undo', '-o', 'json', '--kubeconfig', env.kubeconfigPath]);
     try {
       await trace.waitForReport('absent', (r) => r.verdict === 'absent');
       store.create('deployments.apps', 'undo', deployment({ name: 'web', namespace: 'undo', replicas: 2, labels: { app: 'web' } }));
@@ -141,10 +137,10 @@ describe.skipIf(!hasKubectl)('trace deployment and the real kubectl (needs /usr/
       const firstRS = checkOf(v2, 'replicasets').details.find((d) => d.includes('old revision 1'))?.split(/\s+/)[0];
       expect(checkOf(v3, 'replicasets').message).toMatch(/^new web-\w+ \(revision 3\): 2 of 2 ready/);
       if (firstRS) expect(checkOf(v3, 'replicasets').message).toContain(firstRS);
-      const sawRollback = trace.reports.some((r) => r.verdict === 'pending' && r.summary.includes('revision 3'));
-      expect(sawRollback || distinctVerdicts(trace.reports).includes('pending')).toBe(true);
+      const sawRollback = trace.reports().some((r) => r.verdict === 'pending' && r.summary.includes('revision 3'));
+      expect(sawRollback || distinctVerdicts(trace.reports()).includes('pending')).toBe(true);
     } finally {
-      await trace.stop();
+      await trace.stop('SIGINT');
     }
   });
 });

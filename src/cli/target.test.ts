@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './errors.js';
-import { parseTraceTarget, type TraceKind } from './target.js';
+import { parseNamespacedName, parseTraceTarget, type TraceKind } from './target.js';
+import { parseObjectTarget } from './watch-object.js';
 
 const ALL: TraceKind[] = ['service', 'deployment', 'replicaset', 'statefulset', 'daemonset', 'pod'];
 
@@ -40,5 +41,36 @@ describe('parseTraceTarget', () => {
     } catch (error) {
       expect((error as UsageError).hint).toBe('Traceable kinds: service (short names: svc).');
     }
+  });
+});
+
+describe('parseNamespacedName (shared by trace and status|changes|record)', () => {
+  it.each([
+    { text: 'web', ns: undefined, want: { namespace: undefined, name: 'web' } },
+    { text: 'web', ns: 'shop', want: { namespace: 'shop', name: 'web' } },
+    { text: 'shop/web', ns: undefined, want: { namespace: 'shop', name: 'web' } },
+    { text: 'shop/web', ns: 'shop', want: { namespace: 'shop', name: 'web' } },
+  ])('$text with -n $ns', ({ text, ns, want }) => {
+    expect(parseNamespacedName(text, ns)).toEqual(want);
+  });
+
+  it('takes the name rule and usage hint of its caller', () => {
+    expect(() => parseNamespacedName('system:node', undefined)).toThrowError('malformed name "system:node"');
+    expect(parseNamespacedName('system:node', undefined, { name: /^[a-z:]+$/ })).toEqual({ namespace: undefined, name: 'system:node' });
+    try {
+      parseNamespacedName('a/b/c', undefined, { usage: 'Usage: x' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as UsageError).message).toBe('malformed name "a/b/c": expected NAME or NAMESPACE/NAME');
+      expect((error as UsageError).hint).toBe('Usage: x');
+    }
+  });
+
+  it('status|changes|record read NAMESPACE/NAME the same way', () => {
+    expect(parseObjectTarget(['cm', 'shop/settings'], undefined)).toEqual({ apiVersion: undefined, kind: 'cm', namespace: 'shop', name: 'settings' });
+    expect(parseObjectTarget(['clusterrole', 'system:node-proxier'], undefined)).toMatchObject({ name: 'system:node-proxier' });
+    expect(() => parseObjectTarget(['cm', 'a/settings'], 'b')).toThrowError('conflicts with --namespace b');
+    expect(() => parseObjectTarget(['cm', 'A_B/settings'], undefined)).toThrowError('malformed namespace "A_B"');
+    expect(() => parseObjectTarget(['/settings'], undefined)).toThrowError('malformed kind');
   });
 });

@@ -41,6 +41,45 @@ function shortNamesOf(kinds: readonly TraceKind[]): string {
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+export interface NamespacedName {
+  /** undefined: neither a NAMESPACE/ prefix nor -n (the kubeconfig context's namespace applies). */
+  namespace: string | undefined;
+  name: string;
+}
+
+export interface NameRules {
+  /** What a name may look like; default: an RFC 1123 subdomain. */
+  name?: RegExp;
+  /** The usage hint shown with a malformed name. */
+  usage?: string;
+}
+
+/**
+ * NAME or NAMESPACE/NAME, as kubectl reads it; `namespaceFlag` is -n, which conflicts with a
+ * different NAMESPACE/ prefix. Names are at most 253 characters (a DNS subdomain), namespaces 63
+ * (a DNS label).
+ */
+export function parseNamespacedName(nameText: string, namespaceFlag: string | undefined, rules: NameRules = {}): NamespacedName {
+  let namespace = namespaceFlag;
+  let name = nameText;
+  const parts = nameText.split('/');
+  if (parts.length === 2) {
+    [namespace, name] = parts as [string, string];
+    if (namespaceFlag !== undefined && namespaceFlag !== namespace) {
+      throw new UsageError(`namespace "${namespace}" in "${nameText}" conflicts with --namespace ${namespaceFlag}`);
+    }
+  } else if (parts.length > 2) {
+    throw new UsageError(`malformed name "${nameText}": expected NAME or NAMESPACE/NAME`, rules.usage);
+  }
+  if (!(rules.name ?? NAME).test(name) || name.length > 253) {
+    throw new UsageError(`malformed name "${name}": Kubernetes names are lowercase letters, digits, '-' and '.'`, rules.usage);
+  }
+  if (namespace !== undefined && (!NAMESPACE.test(namespace) || namespace.length > 63)) {
+    throw new UsageError(`malformed namespace "${namespace}": namespaces are lowercase letters, digits and '-'`);
+  }
+  return { namespace, name };
+}
+
 export interface ParsedTarget {
   kind: TraceKind;
   namespace: string | undefined;
@@ -68,22 +107,5 @@ export function parseTraceTarget(args: string[], namespaceFlag: string | undefin
     );
   }
   const kind = traceKindOf(kindText, supported);
-  let namespace = namespaceFlag;
-  let name = nameText;
-  const parts = nameText.split('/');
-  if (parts.length === 2) {
-    [namespace, name] = parts as [string, string];
-    if (namespaceFlag !== undefined && namespaceFlag !== namespace) {
-      throw new UsageError(`namespace "${namespace}" in "${nameText}" conflicts with --namespace ${namespaceFlag}`);
-    }
-  } else if (parts.length > 2) {
-    throw new UsageError(`malformed name "${nameText}": expected NAME or NAMESPACE/NAME`);
-  }
-  if (!NAME.test(name) || name.length > 253) {
-    throw new UsageError(`malformed name "${name}": Kubernetes names are lowercase letters, digits, '-' and '.'`);
-  }
-  if (namespace !== undefined && (!NAMESPACE.test(namespace) || namespace.length > 63)) {
-    throw new UsageError(`malformed namespace "${namespace}": namespaces are lowercase letters, digits and '-'`);
-  }
-  return { kind, namespace, name };
+  return { kind, ...parseNamespacedName(nameText, namespaceFlag) };
 }

@@ -16,6 +16,7 @@ import { createStyle, logTimestamp, rfc3339, shouldUseColor } from '../render/in
 import { addConnectionOptions, connect, type Connection, type ConnectionFlags } from './connect.js';
 import { ExitCode, UsageError } from './errors.js';
 import type { CliIO } from './io.js';
+import { parseNamespacedName } from './target.js';
 
 export interface ObjectTarget {
   apiVersion?: string;
@@ -33,8 +34,8 @@ export interface ObjectCommandFlags extends ConnectionFlags {
 const USAGE = 'Usage: kubespy COMMAND [APIVERSION] KIND [NAMESPACE/]NAME, e.g. kubespy status po web -n shop, kubespy status apps/v1 Deployment shop/web';
 /** `v1`, `v1beta2`, `apps/v1`, `example.com/v1alpha1`: what kubectl accepts as an apiVersion. */
 const API_VERSION = /^(?:[a-z0-9.-]+\/)?v\d+(?:(?:alpha|beta)\d+)?$/;
+/** Any kind's names: RFC 1123 subdomains, and ':' as RBAC names use it (system:node-proxier). */
 const NAME = /^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/;
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** `KIND NAME`, `KIND/NAME`, `APIVERSION KIND NAME`, `APIVERSION KIND/NAME`; NAME may be NAMESPACE/NAME. */
 export function parseObjectTarget(args: string[], namespaceFlag: string | undefined): ObjectTarget {
@@ -56,23 +57,10 @@ export function parseObjectTarget(args: string[], namespaceFlag: string | undefi
     const problem = args.length === 0 ? 'missing KIND and NAME' : args.length === 1 ? `missing NAME after "${args[0]}"` : `too many arguments: ${args.join(' ')}`;
     throw new UsageError(problem, USAGE);
   }
-  let namespace = namespaceFlag;
-  let name = nameText;
-  const parts = nameText.split('/');
-  if (parts.length === 2) {
-    [namespace, name] = parts as [string, string];
-    if (namespaceFlag !== undefined && namespaceFlag !== namespace) {
-      throw new UsageError(`namespace "${namespace}" in "${nameText}" conflicts with --namespace ${namespaceFlag}`);
-    }
-  } else if (parts.length > 2) {
-    throw new UsageError(`malformed name "${nameText}": expected NAME or NAMESPACE/NAME`, USAGE);
+  if (kind === '') {
+    throw new UsageError(`malformed kind: Kubernetes names are lowercase letters, digits, '-' and '.'`, USAGE);
   }
-  if (kind === '' || !NAME.test(name) || name.length > 253) {
-    throw new UsageError(`malformed ${kind === '' ? 'kind' : `name "${name}"`}: Kubernetes names are lowercase letters, digits, '-' and '.'`, USAGE);
-  }
-  if (namespace !== undefined && (!NAMESPACE.test(namespace) || namespace.length > 63)) {
-    throw new UsageError(`malformed namespace "${namespace}": namespaces are lowercase letters, digits and '-'`);
-  }
+  const { namespace, name } = parseNamespacedName(nameText, namespaceFlag, { name: NAME, usage: USAGE });
   return { apiVersion, kind, namespace, name };
 }
 

@@ -17,7 +17,10 @@
 import type { Clock, TimerHandle } from '../lib/clock.js';
 import type { KubeObject } from '../lib/kube-object.js';
 import { RESOURCES, type ObjectSource, type SourceProblem, type WatchRequest } from './source.js';
-import { WatchSet } from './watch-set.js';
+import { eventsInvolving, startFollower } from './follower.js';
+
+/** Watch names, as `problems` reports them. */
+const SERVICE_WATCHES = ['service', 'pods', 'endpointslices', 'endpoints', 'events', 'networkpolicies', 'dns-service', 'dns-pods', 'proxy-pods'] as const;
 
 /** One-off near-miss LISTs read at most this many objects each. */
 const NEAR_MISS_LIST_LIMIT = 500;
@@ -87,25 +90,9 @@ export function followServiceObjects(options: ServiceObjectsOptions): { stop(): 
   let nearMiss: NearMissCandidates | undefined;
   let nearMissTimer: TimerHandle | undefined;
   let nearMissFor: string | undefined;
-  let scheduled = false;
-  let stopped = false;
 
-  const emit = () => {
-    scheduled = false;
-    if (stopped || signal.aborted) return;
-    options.onUpdate(snapshot());
-  };
-  // Coalesce bursts (a re-list delivers hundreds of events) into one update per macrotask.
-  const changed = () => {
-    if (scheduled || stopped) return;
-    scheduled = true;
-    setImmediate(emit);
-  };
-
-  const watches = new WatchSet(source, signal, () => {
-    followSelector();
-    changed();
-  });
+  const follower = startFollower({ source, signal, onEvent: followSelector, snapshot, onUpdate: options.onUpdate });
+  const { watches, changed } = follower;
 
   const ns = (resource: WatchRequest['resource'], extra: Omit<WatchRequest, 'resource' | 'namespace'> = {}, inNamespace = namespace): WatchRequest =>
     ({ resource, namespace: inNamespace, ...extra });
@@ -153,7 +140,7 @@ export function followServiceObjects(options: ServiceObjectsOptions): { stop(): 
       source.list(ns(RESOURCES.statefulSets), signal, NEAR_MISS_LIST_LIMIT),
       source.list(ns(RESOURCES.daemonSets), signal, NEAR_MISS_LIST_LIMIT),
     ]);
-    if (stopped || signal.aborted || nearMissFor !== forSelector) return;
+    if (follower.stopped || nearMissFor !== forSelector) return;
     const value = (i: number) => {
       const r = lists[i];
       return r && r.status === 'fulfilled' ? r.value : [];
@@ -169,32 +156,17 @@ export function followServiceObjects(options: ServiceObjectsOptions): { stop(): 
     }, refreshMs);
   }
 
-  function settled(watchName: string): boolean {
-    return watches.synced(watchName) || watches.problem(watchName) !== undefined;
-  }
-
   function snapshot(): ServiceObjects {
     const service = currentService();
     const pods = service ? watches.objects('pods') : [];
-    const podNames = new Set(pods.map((pod) => pod.metadata.name));
-    const events = watches.objects('events').filter((event) => {
-      const involved = event.involvedObject as { kind?: string; name?: string } | undefined;
-      if (!involved) return false;
-      return (involved.kind === 'Service' && involved.name === name) || (involved.kind === 'Pod' && podNames.has(involved.name));
-    });
-    const problems: Record<string, SourceProblem> = {};
-    for (const watchName of ['service', 'pods', 'endpointslices', 'endpoints', 'events', 'networkpolicies', 'dns-service', 'dns-pods', 'proxy-pods']) {
-      const problem = watches.problem(watchName);
-      if (problem) problems[watchName] = problem;
-    }
+    const events = eventsInvolving(watches.objects('events'), new Set([`Service/${name}`, ...pods.map((pod) => `Pod/${pod.metadata.name}`)]));
+    const problems = follower.problems(SERVICE_WATCHES);
     const slicesServed = problems.endpointslices?.kind !== 'not-found';
     return {
       namespace,
       name,
-      synced:
-        settled('service') &&
-        (!watches.has('pods') || settled('pods')) &&
-        ['endpointslices', 'dns-service', 'dns-pods', 'proxy-pods'].every(settled),
+      // The watches the verdict rests on; the Pod watch runs only once the Service has a selector.
+      synced: ['service', 'pods', 'endpointslices', 'dns-service', 'dns-pods', 'proxy-pods'].every((watch) => follower.settled(watch)),
       service,
       deleted: serviceSeen && !service,
       pods,
@@ -214,9 +186,8 @@ export function followServiceObjects(options: ServiceObjectsOptions): { stop(): 
 
   return {
     stop() {
-      stopped = true;
+      follower.stop();
       nearMissTimer?.cancel();
-      watches.stopAll();
     },
   };
 }

@@ -16,7 +16,7 @@
 import { labelSelectorToString, type LabelSelector } from '../cluster/store/selectors.js';
 import type { KubeObject } from '../lib/kube-object.js';
 import { RESOURCES, type ObjectSource, type ResourceId, type SourceProblem, type WatchRequest } from './source.js';
-import { WatchSet } from './watch-set.js';
+import { eventsInvolving, startFollower } from './follower.js';
 
 export type WorkloadKindName = 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Pod';
 
@@ -80,23 +80,9 @@ export function isControlledBy(object: KubeObject, owner: KubeObject): boolean {
 export function followWorkloadObjects(options: WorkloadObjectsOptions): { stop(): void } {
   const { source, kind, namespace, name, signal } = options;
   let seen = false;
-  let scheduled = false;
-  let stopped = false;
 
-  const emit = () => {
-    scheduled = false;
-    if (stopped || signal.aborted) return;
-    options.onUpdate(snapshot());
-  };
-  const changed = () => {
-    if (scheduled || stopped) return;
-    scheduled = true;
-    setImmediate(emit);
-  };
-  const watches = new WatchSet(source, signal, () => {
-    followWorkload();
-    changed();
-  });
+  const follower = startFollower({ source, signal, onEvent: followWorkload, snapshot, onUpdate: options.onUpdate });
+  const { watches } = follower;
   const ns = (resource: ResourceId, extra: Omit<WatchRequest, 'resource' | 'namespace'> = {}): WatchRequest => ({ resource, namespace, ...extra });
 
   watches.set('workload', ns(RESOURCE_OF_KIND[kind], { fieldSelector: `metadata.name=${name}` }));
@@ -123,30 +109,19 @@ export function followWorkloadObjects(options: WorkloadObjectsOptions): { stop()
     }
   }
 
-  function settled(watchName: string): boolean {
-    return !watches.has(watchName) || watches.synced(watchName) || watches.problem(watchName) !== undefined;
-  }
-
   function snapshot(): WorkloadObjects {
     const workload = current();
     const replicaSets = workload && kind === 'Deployment' ? watches.objects('replicasets').filter((rs) => isControlledBy(rs, workload)) : [];
     const owners = kind === 'Deployment' ? replicaSets : workload ? [workload] : [];
     const pods = kind === 'Pod' ? (workload ? [workload] : []) : watches.objects('pods').filter((pod) => owners.some((owner) => isControlledBy(pod, owner)));
     const involved = new Set([`${kind}/${name}`, ...replicaSets.map((rs) => `ReplicaSet/${rs.metadata.name}`), ...pods.map((pod) => `Pod/${pod.metadata.name}`)]);
-    const events = watches.objects('events').filter((event) => {
-      const ref = event.involvedObject as { kind?: string; name?: string } | undefined;
-      return ref !== undefined && involved.has(`${ref.kind}/${ref.name}`);
-    });
-    const problems: Record<string, SourceProblem> = {};
-    for (const watchName of WORKLOAD_WATCHES) {
-      const problem = watches.problem(watchName);
-      if (problem) problems[watchName] = problem;
-    }
+    const events = eventsInvolving(watches.objects('events'), involved);
+    const problems = follower.problems(WORKLOAD_WATCHES);
     return {
       kind,
       namespace,
       name,
-      synced: settled('workload') && settled('replicasets') && settled('pods') && settled('service'),
+      synced: ['workload', 'replicasets', 'pods', 'service'].every((watch) => follower.settled(watch)),
       ...(workload ? { workload } : {}),
       deleted: seen && !workload,
       replicaSets,
@@ -158,10 +133,5 @@ export function followWorkloadObjects(options: WorkloadObjectsOptions): { stop()
     };
   }
 
-  return {
-    stop() {
-      stopped = true;
-      watches.stopAll();
-    },
-  };
+  return { stop: () => follower.stop() };
 }

@@ -15,6 +15,14 @@ interface Case {
   timeScale?: number;
 }
 
+/** The one container was restarted `restarts` times, the last run exited with `exitCode`, and it runs again. */
+function restartedAfter(p: KubeObject, restarts: number, exitCode: number): KubeObject {
+  const c = (p['status'] as { containerStatuses: Record<string, unknown>[] }).containerStatuses[0] as Record<string, unknown>;
+  c['restartCount'] = restarts;
+  c['lastState'] = { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: ago(40), finishedAt: ago(21) } };
+  return p;
+}
+
 const cases: Case[] = [
   { name: 'ready, with the time since it became ready', pod: pod('web-1', { readySecondsAgo: 3 }), health: 'ready', ready: true, words: 'ready for 3 s', reason: 'ready' },
   { name: 'ready for minutes', pod: pod('web-1', { readySecondsAgo: 125 }), health: 'ready', ready: true, words: 'ready for 2 m 5 s' },
@@ -113,6 +121,33 @@ const cases: Case[] = [
     pod: waiting(pod('web-1'), 'CrashLoopBackOff', 'back-off 5m0s', { restarts: 12, lastTerminated: { exitCode: 137, reason: 'OOMKilled' } }),
     health: 'failing',
     words: 'crash loop: container web restarted 12 times, last exit code 137 (OOMKilled)',
+  },
+  {
+    name: 'restarted after a non-zero exit, running again but not ready: still a crash loop (between two back-offs)',
+    pod: restartedAfter(notReady(pod('web-1')), 1, 1),
+    health: 'failing',
+    ready: false,
+    words: 'crash loop: container web restarted 1 time, last exit code 1',
+    reason: 'crash loop',
+  },
+  {
+    name: 'restarted after a non-zero exit, with old probe failures: a crash loop, not readiness failing',
+    pod: restartedAfter(notReady(pod('web-1')), 2, 137),
+    events: [event({ name: 'web-1', reason: 'Unhealthy', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503', count: 12 })],
+    health: 'failing',
+    words: 'crash loop: container web restarted 2 times, last exit code 137',
+  },
+  {
+    name: 'restarted after exit code 0 and not ready yet: starting, not a crash loop',
+    pod: restartedAfter(notReady(pod('web-1')), 1, 0),
+    health: 'progressing',
+    words: 'container web running for 20 s, not ready yet',
+  },
+  {
+    name: 'restarted after a non-zero exit and ready again: ready',
+    pod: restartedAfter(pod('web-1'), 1, 1),
+    health: 'ready',
+    words: 'ready for 3 s (1 restart)',
   },
   {
     name: 'missing ConfigMap',

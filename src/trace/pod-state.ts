@@ -14,7 +14,8 @@
  * | ready       | Ready condition True: the Pod receives traffic                                    |
  * | progressing | on its way: scheduling (within grace), pulling, creating, initialising, starting  |
  * | unhealthy   | running but its readiness probe keeps failing (Warning `Unhealthy` events)        |
- * | failing     | will not fix itself: image pull failure, crash loop, config error, unschedulable   |
+ * | failing     | will not fix itself: image pull failure, crash loop (also between two back-offs:  |
+ * |             | restarted after a non-zero exit and not ready yet), config error, unschedulable   |
  * |             | for ≥ 15 s (kstatus' scheduling window), Failed phase                             |
  * | terminating | deletionTimestamp set: leaving, whatever its state                                |
  * | done        | Succeeded: ran to completion, will never serve                                    |
@@ -23,6 +24,9 @@ import type { KubeObject } from '../lib/kube-object.js';
 import { agoInWords, inWords } from './age.js';
 import { type EventView, eventsAbout } from './events.js';
 import { get, meta, nameOf, num, rec, recs, str, time } from './read.js';
+
+/** Worst first: the order Pods are listed in, so the ones that explain a verdict come first. */
+export const POD_HEALTH_ORDER: Record<PodHealth, number> = { failing: 0, unhealthy: 1, progressing: 2, terminating: 3, done: 4, ready: 5 };
 
 export type PodHealth = 'ready' | 'progressing' | 'unhealthy' | 'failing' | 'terminating' | 'done';
 
@@ -176,6 +180,29 @@ function containerVerdict(
 const HEALTH_RANK: Record<ContainerVerdict['health'], number> = { failing: 0, unhealthy: 1, progressing: 2 };
 
 export function describePod(pod: unknown, options: PodStateOptions): PodState {
+  return stickyCrashLoop(pod, describeOnce(pod, options));
+}
+
+/**
+ * Between two back-offs the kubelet runs a crash-looping container once more, and the questions
+ * below read that moment as "starting" (or, with old Unhealthy events, "readiness failing"). A
+ * container that was restarted after a non-zero exit — the kubelet puts it in CrashLoopBackOff
+ * after the first one — and is still not ready stays a crash loop, so a verdict does not flicker
+ * failing ↔ pending on every restart.
+ */
+function stickyCrashLoop(pod: unknown, state: PodState): PodState {
+  if (state.health !== 'progressing' && state.health !== 'unhealthy') return state;
+  for (const status of recs(get(pod, 'status', 'containerStatuses'))) {
+    const restarts = num(status['restartCount']) ?? 0;
+    const exitCode = num(get(status, 'lastState', 'terminated', 'exitCode'));
+    if (restarts >= 1 && status['ready'] !== true && exitCode !== undefined && exitCode !== 0) {
+      return { health: 'failing', ready: false, reason: 'crash loop', words: `crash loop: container ${str(status['name']) ?? '?'} restarted ${restarts} ${restarts === 1 ? 'time' : 'times'}, last exit code ${exitCode}` };
+    }
+  }
+  return state;
+}
+
+function describeOnce(pod: unknown, options: PodStateOptions): PodState {
   const { now, timeScale } = options;
   const m = meta(pod);
   const events = eventsAbout(options.events ?? [], 'Pod', nameOf(pod), str(m['uid']));

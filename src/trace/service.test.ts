@@ -370,6 +370,26 @@ const cases: Case[] = [
     details: { pods: ['web-1  -  -  not scheduled for 40 s: 0/3 nodes are available: 3 Insufficient cpu.'] },
   },
   {
+    name: 'crash loop between two back-offs (restarted after exit code 1, running, not ready): failing, not pending',
+    input: input({
+      service: service('web'),
+      pods: [
+        (() => {
+          const p = notReady(pod('web-1'));
+          const c = (p['status'] as { containerStatuses: Record<string, unknown>[] }).containerStatuses[0] as Record<string, unknown>;
+          c['restartCount'] = 1;
+          c['lastState'] = { terminated: { exitCode: 1, reason: 'Error' } };
+          return p;
+        })(),
+      ],
+      endpointSlices: [slice('web', [{ ip: '10.244.1.7', pod: 'web-1', node: 'node-1', ready: false }])],
+    }),
+    verdict: 'failing',
+    statuses: { pods: 'fail', endpoints: 'fail' },
+    messages: { pods: '0 of 1 ready · 1 crash loop' },
+    details: { pods: ['web-1  10.244.1.7  node-1  crash loop: container web restarted 1 time, last exit code 1'] },
+  },
+  {
     name: 'missing ConfigMap',
     input: input({
       service: service('web'),

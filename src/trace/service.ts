@@ -31,12 +31,23 @@
 import type { KubeObject } from '../lib/kube-object.js';
 import { agoInWords, inWords } from './age.js';
 import { type EndpointSummary, summariseEndpoints } from './endpoints.js';
+import {
+  MAX_EVENT_LINES,
+  applyUnavailable,
+  decideVerdict,
+  makeCheck,
+  missingReport,
+  objectList,
+  objectOrUndefined,
+  summaryLine,
+  warningsCheck,
+} from './checklist.js';
 import { type EventView, dedupeEvents, viewEvent } from './events.js';
 import { type Labels, formatLabels, mapMatches } from './labels.js';
 import { findNearMisses } from './near-miss.js';
 import { analysePolicies, type TargetPort } from './network-policy.js';
 import { describeChain, groupBy, ownerChain } from './owners.js';
-import { type PodHealth, type PodState, UNSCHEDULABLE_GRACE_MS, describePod, scaled } from './pod-state.js';
+import { POD_HEALTH_ORDER, type PodState, UNSCHEDULABLE_GRACE_MS, describePod, scaled } from './pod-state.js';
 import {
   type ServicePort,
   declaredPorts,
@@ -46,7 +57,7 @@ import {
   servicePorts,
 } from './ports.js';
 import { capLines, get, isRec, labelsOf, meta, nameOf, plural, rec, recs, str, stringMap, strings, time } from './read.js';
-import type { Check, CheckStatus, TraceReport, Verdict } from './types.js';
+import type { Check, CheckStatus, TraceReport } from './types.js';
 
 export const SERVICE_CHECK_IDS = [
   'service',
@@ -141,9 +152,6 @@ export const LB_PENDING_HINT_MS = 60_000;
 export const EMPTY_SELECTOR_GRACE_MS = UNSCHEDULABLE_GRACE_MS;
 /** Cap on per-object detail lines, so the live view stays bounded however large the Service. */
 export const MAX_POD_LINES = 10;
-export const MAX_EVENT_LINES = 5;
-/** A warning seen this recently makes the events check `warn` rather than `info`. */
-export const RECENT_WARNING_MS = 5 * 60_000;
 
 interface PodView {
   pod: KubeObject;
@@ -168,11 +176,7 @@ interface Context {
   fqdn: string;
 }
 
-function check(id: ServiceCheckId, status: CheckStatus, message: string, details: string[] = []): Check {
-  return { id, status, message, details };
-}
-
-const HEALTH_ORDER: Record<PodHealth, number> = { failing: 0, unhealthy: 1, progressing: 2, terminating: 3, done: 4, ready: 5 };
+const check = makeCheck<ServiceCheckId>;
 
 function typeOf(service: unknown): string {
   return str(get(service, 'spec', 'type')) ?? 'ClusterIP';
@@ -314,7 +318,7 @@ function podsCheck(ctx: Context): Check {
   const reasons = [...groupBy(notReady, (p) => p.state.reason).entries()].map(([reason, list]) => `${list.length} ${reason}`);
   const message = `${ready} of ${active.length} ready${reasons.length ? ` · ${reasons.join(', ')}` : ''}`;
   const lines = [...ctx.pods]
-    .sort((a, b) => HEALTH_ORDER[a.state.health] - HEALTH_ORDER[b.state.health] || a.name.localeCompare(b.name))
+    .sort((a, b) => POD_HEALTH_ORDER[a.state.health] - POD_HEALTH_ORDER[b.state.health] || a.name.localeCompare(b.name))
     .map((p) => {
       const ip = str(get(p.pod, 'status', 'podIP')) ?? '-';
       const node = str(get(p.pod, 'spec', 'nodeName')) ?? '-';
@@ -671,23 +675,9 @@ function eventsCheck(ctx: Context): Check {
         (((e.kind === 'Service' || e.kind === 'Endpoints' || e.kind === 'EndpointSlice') && e.name === input.name) ||
           (e.kind === 'Pod' && podNames.has(e.name))),
     );
-  const warnings = dedupeEvents(relevant);
-  if (warnings.length === 0) return check('events', 'info', 'no warnings');
-  const lines = warnings.map(
-    (e) =>
-      `${e.last !== undefined ? `${agoInWords(input.now, e.last)} ago` : 'earlier'}  ${e.kind} ${e.name}  ${e.reason}: ${e.message}${e.count > 1 ? ` (×${e.count})` : ''}`,
-  );
-  const latest = warnings[0] as EventView;
-  const recent = latest.last !== undefined && input.now - latest.last <= RECENT_WARNING_MS;
-  // One reason on several objects of a kind (every replica failing its probe) is summed up, so the
-  // line does not change each time another replica reports the same warning.
-  const sameReason = warnings.every((e) => e.reason === latest.reason && e.kind === latest.kind);
-  const objectCount = new Set(warnings.map((e) => e.name)).size;
-  const message =
-    sameReason && objectCount > 1
-      ? `${plural(warnings.length, 'warning')}: ${latest.reason} on ${plural(objectCount, latest.kind)}`
-      : `${plural(warnings.length, 'warning')}, latest: ${latest.reason} on ${latest.kind} ${latest.name}`;
-  return check('events', recent ? 'warn' : 'info', message, capLines(lines, MAX_EVENT_LINES));
+  // Summed by reason: every replica failing its probe is one line that does not change each time
+  // another replica reports it.
+  return warningsCheck(dedupeEvents(relevant), input.now, { sumSameReason: true });
 }
 
 // ───────────────────────────── verdict ─────────────────────────────
@@ -699,45 +689,16 @@ function isServing(ctx: Context): boolean {
   return ctx.endpoints.ready > 0;
 }
 
-function decideVerdict(ctx: Context, checks: readonly Check[]): Verdict {
-  const deciding = checks.filter((c) => c.id !== 'events');
-  const serving = isServing(ctx);
-  const failing = deciding.filter((c) => c.status === 'fail');
-  if (failing.some((c) => !(serving && c.id === 'pods'))) return 'failing';
-  if (!serving || deciding.some((c) => c.status === 'pending')) return 'pending';
-  if (failing.length > 0 || deciding.some((c) => c.status === 'warn')) return 'degraded';
-  return 'ready';
-}
-
-function summaryLine(input: ServiceTraceInput, type: string | undefined, verdict: Verdict, extra?: string): string {
-  const parts = [`Service ${input.namespace}/${input.name}`];
-  if (type) parts.push(type);
-  parts.push(verdict.toUpperCase() + (extra ? ` (${extra})` : ''));
-  if (input.reconnecting) parts.push('reconnecting…');
-  return parts.join(' · ');
-}
-
-function waitingReport(input: ServiceTraceInput, verdict: 'absent' | 'deleted', first: Check, others: string): TraceReport {
-  const checks = [first, ...SERVICE_CHECK_IDS.slice(1).map((id) => check(id, 'skip', others))];
-  const type = verdict === 'deleted' && input.service ? typeLabel(input.service) : undefined;
-  const extra = verdict === 'absent' ? 'waiting for it to be created' : undefined;
-  return { target: { kind: 'Service', namespace: input.namespace, name: input.name }, verdict, summary: summaryLine(input, type, verdict, extra), checks };
-}
-
-function applyUnavailable(checks: Check[], unavailable: ServiceTraceInput['unavailable']): Check[] {
-  if (!isRec(unavailable)) return checks;
-  return checks.map((c) => {
-    const reason = str((unavailable as Record<string, unknown>)[c.id]);
-    return reason ? { id: c.id, status: 'skip', message: `not checked: ${reason}`, details: [] } : c;
+function waitingReport(input: ServiceTraceInput, deleted: boolean, unavailable: string | undefined): TraceReport {
+  return missingReport({
+    target: { kind: 'Service', namespace: input.namespace, name: input.name },
+    checkIds: SERVICE_CHECK_IDS,
+    deleted,
+    ...(unavailable ? { unavailable } : {}),
+    // A deleted Service's last known type stays in the summary.
+    ...(deleted && input.service ? { extra: typeLabel(input.service) } : {}),
+    reconnecting: input.reconnecting === true,
   });
-}
-
-function objects(value: unknown): KubeObject[] {
-  return Array.isArray(value) ? value.filter((o): o is KubeObject => isRec(o) && isRec(o['metadata'])) : [];
-}
-
-function object(value: unknown): KubeObject | undefined {
-  return isRec(value) && isRec(value['metadata']) ? (value as KubeObject) : undefined;
 }
 
 /**
@@ -750,27 +711,27 @@ function normalise(raw: ServiceTraceInput): ServiceTraceInput {
   const nearMiss = rec(r['nearMiss']);
   const dns = rec(r['dns']);
   const proxy = rec(r['proxy']);
-  const service = object(r['service']);
-  const endpoints = object(r['endpoints']);
-  const dnsService = object(dns['service']);
+  const service = objectOrUndefined(r['service']);
+  const endpoints = objectOrUndefined(r['endpoints']);
+  const dnsService = objectOrUndefined(dns['service']);
   return {
     namespace: str(r['namespace']) ?? 'default',
     name: str(r['name']) ?? '',
     now: typeof r['now'] === 'number' && Number.isFinite(r['now']) ? r['now'] : 0,
     ...(service ? { service } : {}),
     deleted: r['deleted'] === true,
-    pods: objects(r['pods']),
-    ...(Array.isArray(r['owners']) ? { owners: objects(r['owners']) } : {}),
+    pods: objectList(r['pods']),
+    ...(Array.isArray(r['owners']) ? { owners: objectList(r['owners']) } : {}),
     ...(isRec(r['nearMiss'])
-      ? { nearMiss: { sameNamespace: objects(nearMiss['sameNamespace']), otherNamespaces: objects(nearMiss['otherNamespaces']), workloads: objects(nearMiss['workloads']) } }
+      ? { nearMiss: { sameNamespace: objectList(nearMiss['sameNamespace']), otherNamespaces: objectList(nearMiss['otherNamespaces']), workloads: objectList(nearMiss['workloads']) } }
       : {}),
-    endpointSlices: objects(r['endpointSlices']),
+    endpointSlices: objectList(r['endpointSlices']),
     endpointSlicesServed: r['endpointSlicesServed'] !== false,
     ...(endpoints ? { endpoints } : {}),
-    events: objects(r['events']),
-    dns: { ...(dnsService ? { service: dnsService } : {}), pods: objects(dns['pods']), clusterDomain: str(dns['clusterDomain']) || 'cluster.local' },
-    proxy: { pods: objects(proxy['pods']), ...(Array.isArray(proxy['nodes']) ? { nodes: objects(proxy['nodes']) } : {}) },
-    networkPolicies: objects(r['networkPolicies']),
+    events: objectList(r['events']),
+    dns: { ...(dnsService ? { service: dnsService } : {}), pods: objectList(dns['pods']), clusterDomain: str(dns['clusterDomain']) || 'cluster.local' },
+    proxy: { pods: objectList(proxy['pods']), ...(Array.isArray(proxy['nodes']) ? { nodes: objectList(proxy['nodes']) } : {}) },
+    networkPolicies: objectList(r['networkPolicies']),
     ...(isRec(r['unavailable']) ? { unavailable: r['unavailable'] as ServiceTraceInput['unavailable'] } : {}),
     reconnecting: r['reconnecting'] === true,
     ...(typeof r['timeScale'] === 'number' ? { timeScale: r['timeScale'] } : {}),
@@ -781,16 +742,7 @@ function normalise(raw: ServiceTraceInput): ServiceTraceInput {
 export function analyseService(rawInput: ServiceTraceInput): TraceReport {
   const input = normalise(rawInput);
   const unavailable = isRec(input.unavailable) ? input.unavailable : {};
-  if (input.deleted) {
-    return waitingReport(input, 'deleted', check('service', 'fail', 'deleted: the Service existed and is gone'), 'the Service is gone');
-  }
-  if (!isRec(input.service)) {
-    const reason = str(unavailable.service);
-    const first = reason
-      ? check('service', 'skip', `not checked: ${reason}`)
-      : check('service', 'pending', `not found: waiting for Service ${input.name} to be created in namespace ${input.namespace}`);
-    return waitingReport(input, 'absent', first, 'waiting for the Service');
-  }
+  if (input.deleted || !isRec(input.service)) return waitingReport(input, input.deleted === true, str(unavailable.service));
 
   const service = input.service;
   const type = typeOf(service);
@@ -846,11 +798,9 @@ export function analyseService(rawInput: ServiceTraceInput): TraceReport {
     ],
     unavailable,
   );
-  const verdict = decideVerdict(ctx, checks);
-  return {
-    target: { kind: 'Service', namespace, name: input.name },
-    verdict,
-    summary: summaryLine(input, typeLabel(service), verdict),
-    checks,
-  };
+  // Rules 3–5: not serving yet is pending; a failing `pods` check while the Service serves is degraded.
+  const serving = isServing(ctx);
+  const verdict = decideVerdict(checks, { podsFailureExcused: serving, waiting: !serving });
+  const target = { kind: 'Service', namespace, name: input.name };
+  return { target, verdict, summary: summaryLine(target, verdict, { extra: typeLabel(service), reconnecting: input.reconnecting === true }), checks };
 }

@@ -26,11 +26,27 @@
  */
 import type { KubeObject } from '../lib/kube-object.js';
 import { agoInWords, inWords } from './age.js';
+import {
+  MAX_EVENT_LINES,
+  RECENT_WARNING_MS,
+  applyUnavailable,
+  decideVerdict,
+  eventLine,
+  makeCheck,
+  missingReport,
+  objectList,
+  objectOrUndefined,
+  summaryLine,
+  warningsCheck,
+} from './checklist.js';
 import { type EventView, dedupeEvents, viewEvent } from './events.js';
 import { groupBy } from './owners.js';
-import { type PodHealth, type PodState, describePod } from './pod-state.js';
+import { POD_HEALTH_ORDER, type PodState, describePod } from './pod-state.js';
 import { capLines, get, isRec, meta, nameOf, num, plural, rec, recs, str, strings, time } from './read.js';
-import type { Check, CheckStatus, TraceReport, Verdict } from './types.js';
+import type { Check, CheckStatus, TraceReport } from './types.js';
+
+// The kinds' files import these from here, with the rest of what every workload trace shares.
+export { MAX_EVENT_LINES, RECENT_WARNING_MS, eventLine };
 
 export const WORKLOAD_CHECK_IDS = ['workload', 'rollout', 'replicasets', 'revisions', 'pods', 'available', 'events'] as const;
 export type WorkloadCheckId = (typeof WORKLOAD_CHECK_IDS)[number];
@@ -70,9 +86,6 @@ export interface WorkloadTraceInput {
 
 /** Cap on per-object detail lines, so the view stays bounded however large the workload. */
 export const MAX_POD_LINES = 12;
-export const MAX_EVENT_LINES = 5;
-/** A warning seen this recently makes the events check `warn` rather than `info`. */
-export const RECENT_WARNING_MS = 5 * 60_000;
 
 export interface PodView {
   pod: KubeObject;
@@ -106,9 +119,7 @@ export interface KindAnalyser {
   summary?(ctx: WorkloadContext): string | undefined;
 }
 
-export function check(id: WorkloadCheckId, status: CheckStatus, message: string, details: string[] = []): Check {
-  return { id, status, message, details };
-}
+export const check = makeCheck<WorkloadCheckId>;
 
 // ───────────────────────────── reading objects ─────────────────────────────
 
@@ -148,31 +159,10 @@ export function ownedBy(obj: unknown, owner: unknown): boolean {
 
 // ───────────────────────────── Pods ─────────────────────────────
 
-const HEALTH_ORDER: Record<PodHealth, number> = { failing: 0, unhealthy: 1, progressing: 2, terminating: 3, done: 4, ready: 5 };
-
-/**
- * Between two back-offs the kubelet runs a crash-looping container once more, and pod-state reads
- * that moment as "starting" (or, with old Unhealthy events, "readiness failing"). A container that
- * was restarted after a non-zero exit — the kubelet puts it in CrashLoopBackOff after the first
- * one — and is still not ready stays a crash loop here, so a rollout's verdict does not flicker
- * failing ↔ pending on every restart.
- */
-function stickyCrashLoop(pod: unknown, state: PodState): PodState {
-  if (state.health !== 'progressing' && state.health !== 'unhealthy') return state;
-  for (const status of recs(get(pod, 'status', 'containerStatuses'))) {
-    const restarts = num(status['restartCount']) ?? 0;
-    const exitCode = num(get(status, 'lastState', 'terminated', 'exitCode'));
-    if (restarts >= 1 && status['ready'] !== true && exitCode !== undefined && exitCode !== 0) {
-      return { health: 'failing', ready: false, reason: 'crash loop', words: `crash loop: container ${str(status['name']) ?? '?'} restarted ${restarts} ${restarts === 1 ? 'time' : 'times'}, last exit code ${exitCode}` };
-    }
-  }
-  return state;
-}
-
 export function viewPods(pods: readonly KubeObject[], input: WorkloadTraceInput, minReadyMs: number): PodView[] {
   return pods
     .map((pod) => {
-      const state = stickyCrashLoop(pod, describePod(pod, { now: input.now, events: input.events, timeScale: input.timeScale }));
+      const state = describePod(pod, { now: input.now, events: input.events, timeScale: input.timeScale });
       const readySince = time(conditionOf(pod, 'Ready')?.['lastTransitionTime']);
       return {
         pod,
@@ -198,7 +188,7 @@ export function podLine(view: PodView, now: number, extra = ''): string {
 }
 
 export function sortByHealth(views: readonly PodView[]): PodView[] {
-  return [...views].sort((a, b) => HEALTH_ORDER[a.state.health] - HEALTH_ORDER[b.state.health] || a.name.localeCompare(b.name, undefined, { numeric: true }));
+  return [...views].sort((a, b) => POD_HEALTH_ORDER[a.state.health] - POD_HEALTH_ORDER[b.state.health] || a.name.localeCompare(b.name, undefined, { numeric: true }));
 }
 
 /** Pods that are stuck (will not fix themselves). */
@@ -281,19 +271,7 @@ export function eventsCheck(ctx: WorkloadContext, kind: WorkloadKind): Check {
   const warnings = dedupeEvents(
     input.events.map(viewEvent).filter((e: EventView) => e.type === 'Warning' && names.has(`${e.kind}/${e.name}`)),
   );
-  if (warnings.length === 0) return check('events', 'info', 'no warnings');
-  const latest = warnings[0] as EventView;
-  const recent = latest.last !== undefined && input.now - latest.last <= RECENT_WARNING_MS;
-  return check(
-    'events',
-    recent ? 'warn' : 'info',
-    `${plural(warnings.length, 'warning')}, latest: ${latest.reason} on ${latest.kind} ${latest.name}`,
-    capLines(warnings.map((e) => eventLine(e, input.now)), MAX_EVENT_LINES),
-  );
-}
-
-export function eventLine(e: EventView, now: number): string {
-  return `${e.last !== undefined ? `${agoInWords(now, e.last)} ago` : 'earlier'}  ${e.kind} ${e.name}  ${e.reason}: ${e.message}${e.count > 1 ? ` (×${e.count})` : ''}`;
+  return warningsCheck(warnings, input.now);
 }
 
 export interface AvailabilityOptions {
@@ -327,45 +305,11 @@ export function blockerLines(views: readonly PodView[], now: number, what = 'Pod
 
 // ───────────────────────────── verdict and report ─────────────────────────────
 
-export function decideVerdict(checks: readonly Check[]): Verdict {
-  const deciding = checks.filter((c) => c.id !== 'events');
-  const rolledOut = deciding.find((c) => c.id === 'rollout')?.status === 'ok';
-  const failing = deciding.filter((c) => c.status === 'fail');
-  if (failing.some((c) => !(rolledOut && c.id === 'pods'))) return 'failing';
-  if (deciding.some((c) => c.status === 'pending')) return 'pending';
-  if (failing.length > 0 || deciding.some((c) => c.status === 'warn')) return 'degraded';
-  return 'ready';
-}
-
-function summaryLine(kind: WorkloadKind, input: WorkloadTraceInput, verdict: Verdict, extra?: string, note?: string): string {
-  const parts = [`${kind} ${input.namespace}/${input.name}`];
-  if (extra) parts.push(extra);
-  parts.push(verdict.toUpperCase() + (note ? ` (${note})` : ''));
-  if (input.reconnecting) parts.push('reconnecting…');
-  return parts.join(' · ');
-}
-
-function applyUnavailable(checks: Check[], unavailable: WorkloadTraceInput['unavailable']): Check[] {
-  if (!isRec(unavailable)) return checks;
-  return checks.map((c) => {
-    const reason = str((unavailable as Record<string, unknown>)[c.id]);
-    return reason ? check(c.id as WorkloadCheckId, 'skip', `not checked: ${reason}`) : c;
-  });
-}
-
-function objects(value: unknown): KubeObject[] {
-  return Array.isArray(value) ? value.filter((o): o is KubeObject => isRec(o) && isRec(o['metadata'])) : [];
-}
-
-function object(value: unknown): KubeObject | undefined {
-  return isRec(value) && isRec(value['metadata']) ? (value as KubeObject) : undefined;
-}
-
 /** Every list a list of objects, every object with metadata: inputs come from recordings and servers of any age. */
 export function normaliseInput(raw: WorkloadTraceInput): WorkloadTraceInput {
   const r = rec(raw);
-  const workload = object(r['workload']);
-  const governingService = object(r['governingService']);
+  const workload = objectOrUndefined(r['workload']);
+  const governingService = objectOrUndefined(r['governingService']);
   const timeScale = num(r['timeScale']);
   return {
     namespace: str(r['namespace']) ?? 'default',
@@ -373,9 +317,9 @@ export function normaliseInput(raw: WorkloadTraceInput): WorkloadTraceInput {
     now: num(r['now']) ?? 0,
     ...(workload ? { workload } : {}),
     deleted: r['deleted'] === true,
-    replicaSets: objects(r['replicaSets']),
-    pods: objects(r['pods']).filter((p) => (str(meta(p)['namespace']) ?? str(r['namespace'])) === (str(r['namespace']) ?? 'default')),
-    events: objects(r['events']),
+    replicaSets: objectList(r['replicaSets']),
+    pods: objectList(r['pods']).filter((p) => (str(meta(p)['namespace']) ?? str(r['namespace'])) === (str(r['namespace']) ?? 'default')),
+    events: objectList(r['events']),
     ...(governingService ? { governingService } : {}),
     ...(str(r['governingServiceProblem']) ? { governingServiceProblem: str(r['governingServiceProblem']) } : {}),
     ...(isRec(r['unavailable']) ? { unavailable: r['unavailable'] as WorkloadTraceInput['unavailable'] } : {}),
@@ -384,36 +328,22 @@ export function normaliseInput(raw: WorkloadTraceInput): WorkloadTraceInput {
   };
 }
 
-function waitingReport(analyser: KindAnalyser, input: WorkloadTraceInput, verdict: 'absent' | 'deleted', first: Check, others: string): TraceReport {
-  const checks = [first, ...analyser.checkIds.filter((id) => id !== 'workload').map((id) => check(id, 'skip', others))];
-  const note = verdict === 'absent' ? 'waiting for it to be created' : undefined;
-  return { target: { kind: analyser.kind, namespace: input.namespace, name: input.name }, verdict, summary: summaryLine(analyser.kind, input, verdict, undefined, note), checks };
-}
-
 /** The trace report for one workload at `input.now`. Never throws on malformed objects. */
 export function analyseWorkload(analyser: KindAnalyser, rawInput: WorkloadTraceInput): TraceReport {
   const input = normaliseInput(rawInput);
   const { kind } = analyser;
-  if (input.deleted) {
-    return waitingReport(analyser, input, 'deleted', check('workload', 'fail', `deleted: the ${kind} existed and is gone`), `the ${kind} is gone`);
-  }
+  const target = { kind, namespace: input.namespace, name: input.name };
   const workload = input.workload;
-  if (!workload) {
-    const reason = str(rec(input.unavailable)['workload']);
-    const first = reason
-      ? check('workload', 'skip', `not checked: ${reason}`)
-      : check('workload', 'pending', `not found: waiting for ${kind} ${input.name} to be created in namespace ${input.namespace}`);
-    return waitingReport(analyser, input, 'absent', first, `waiting for the ${kind}`);
+  if (input.deleted || !workload) {
+    const unavailable = str(rec(input.unavailable)['workload']);
+    return missingReport({ target, checkIds: analyser.checkIds, deleted: input.deleted === true, ...(unavailable ? { unavailable } : {}), reconnecting: input.reconnecting === true });
   }
   const minReadyMs = ((num(get(workload, 'spec', 'minReadySeconds')) ?? 0) * 1000) / (input.timeScale ?? 1);
   const selected = analyser.select(input, workload);
   const ctx: WorkloadContext = { input, workload, pods: viewPods(selected.pods, input, minReadyMs), replicaSets: selected.replicaSets, minReadyMs };
   const checks = applyUnavailable(analyser.checks(ctx), input.unavailable);
-  const verdict = decideVerdict(checks);
-  return {
-    target: { kind, namespace: input.namespace, name: input.name },
-    verdict,
-    summary: summaryLine(kind, input, verdict, analyser.summary?.(ctx)),
-    checks,
-  };
+  // Rule 3's exception: a failing `pods` check once the rollout is complete is an old Pod leaving.
+  const verdict = decideVerdict(checks, { podsFailureExcused: checks.find((c) => c.id === 'rollout')?.status === 'ok' });
+  const extra = analyser.summary?.(ctx);
+  return { target, verdict, summary: summaryLine(target, verdict, { ...(extra ? { extra } : {}), reconnecting: input.reconnecting === true }), checks };
 }

@@ -1,12 +1,15 @@
 /**
- * `withCluster()`: one embedded cluster (port 0, HTTPS) per describe block, with its kubeconfig
- * written to a fresh temp dir (mode 0600, as kubespy cluster writes it) and closed afterwards.
+ * `withCluster()`: one embedded cluster (port 0, HTTPS) per describe block (or test file), with
+ * its kubeconfig written to a fresh temp dir (mode 0600, as kubespy cluster writes it) and closed
+ * afterwards.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { startEmbeddedCluster, type EmbeddedCluster, type EmbeddedClusterOptions } from '../../src/cluster/index.js';
+import { waitForSystemReady } from '../../src/cluster/ready.js';
+import { systemClock } from '../../src/lib/clock.js';
 
 export interface ClusterFixture {
   readonly cluster: EmbeddedCluster;
@@ -17,7 +20,15 @@ export interface ClusterFixture {
   file(name: string, text: string): Promise<string>;
 }
 
-export function withCluster(options: EmbeddedClusterOptions = {}): ClusterFixture {
+export interface ClusterFixtureOptions extends EmbeddedClusterOptions {
+  /**
+   * Start the tests on a settled cluster, as a user's would be: kube-system's DNS and kube-proxy
+   * Pods ready (trace service's dns and proxy checks are then ok).
+   */
+  systemReady?: boolean;
+}
+
+export function withCluster(options: ClusterFixtureOptions = {}): ClusterFixture {
   let cluster: EmbeddedCluster | undefined;
   let dir: string | undefined;
   const started = <T>(value: T | undefined): T => {
@@ -41,9 +52,11 @@ export function withCluster(options: EmbeddedClusterOptions = {}): ClusterFixtur
     },
   };
   beforeAll(async () => {
+    const { systemReady, ...clusterOptions } = options;
     dir = await mkdtemp(join(tmpdir(), 'kubespy-test-'));
-    cluster = await startEmbeddedCluster(options);
+    cluster = await startEmbeddedCluster(clusterOptions);
     await writeFile(fixture.kubeconfigPath, cluster.kubeconfig(), { mode: 0o600 });
+    if (systemReady) await waitForSystemReady(cluster.store, systemClock);
   });
   afterAll(async () => {
     await cluster?.close();

@@ -19,10 +19,15 @@ export interface Running {
   readonly child: ChildProcess;
   stdout(): string;
   stderr(): string;
+  /**
+   * Resolves with the first value `probe` returns that is not undefined, probing again whenever
+   * the process prints; rejects with what it printed when `timeoutMs` passes or it exits first.
+   */
+  waitFor<T>(what: string, probe: () => T | undefined, timeoutMs?: number): Promise<T>;
   /** Resolves with stdout once it matches `pattern`; rejects if the process ends or the deadline passes first. */
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
   readonly exited: Promise<Finished>;
-  /** Sends `signal` (SIGTERM by default) and waits for the exit. */
+  /** Sends `signal` (SIGTERM by default) and waits for the exit; SIGKILL if it has not exited 5 s later. */
   stop(signal?: NodeJS.Signals): Promise<Finished>;
 }
 
@@ -67,16 +72,21 @@ export function startProcess(command: string, args: string[], options: ProcessOp
     });
   });
 
-  const waitForOutput = (pattern: RegExp, timeoutMs = 20_000): Promise<string> =>
-    new Promise((resolve, reject) => {
+  const waitFor = <T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const fail = (why: string) =>
+        finish(() => reject(new Error(`${command} ${why} waiting for ${what}\n--- stdout ---\n${out.slice(-6000)}\n--- stderr ---\n${err.slice(-3000)}`)));
       const check = () => {
-        if (pattern.test(out)) return finish(() => resolve(out));
-        if (done) return finish(() => reject(new Error(`${command} ended before printing ${pattern}; stdout:\n${out}\nstderr:\n${err}`)));
+        let value: T | undefined;
+        try {
+          value = probe();
+        } catch (error) {
+          return finish(() => reject(error as Error));
+        }
+        if (value !== undefined) return finish(() => resolve(value));
+        if (done) fail('ended');
       };
-      const timer = setTimeout(
-        () => finish(() => reject(new Error(`${command} did not print ${pattern} within ${timeoutMs} ms; stdout:\n${out}\nstderr:\n${err}`))),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => fail(`timed out after ${timeoutMs} ms`), timeoutMs);
       const finish = (settle: () => void) => {
         clearTimeout(timer);
         listeners.delete(check);
@@ -90,11 +100,18 @@ export function startProcess(command: string, args: string[], options: ProcessOp
     child,
     stdout: () => out,
     stderr: () => err,
-    waitForOutput,
+    waitFor,
+    waitForOutput: (pattern, timeoutMs) => waitFor(`output matching ${pattern}`, () => (pattern.test(out) ? out : undefined), timeoutMs),
     exited,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (!done) child.kill(signal);
-      return exited;
+      if (done) return exited;
+      child.kill(signal);
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(kill);
+      }
     },
   };
 }
