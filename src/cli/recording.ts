@@ -45,6 +45,8 @@ export interface ObjectFeed {
   finished?: Promise<void>;
   /** The embedded cluster's speed factor when the recording came from a demo. */
   timeScale?: number;
+  /** Called after each report a trace made (--record writes a REPORT marker). */
+  reported?(): void;
   close(): void;
 }
 
@@ -109,6 +111,7 @@ export function withRecording<T extends ObjectFeed>(feed: T, flags: RecordingFla
   return {
     ...feed,
     source: recordingSource(feed.source, recorder),
+    reported: () => recorder.report(),
     close() {
       recorder.close();
       closeSync(fd);

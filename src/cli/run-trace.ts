@@ -31,6 +31,8 @@ export interface RunTraceOptions {
   endWhen?: Promise<void>;
   /** 'replay' when fed from a recording. */
   state?: 'live' | 'replay';
+  /** After each update of the watched objects has been shown (--record marks report boundaries). */
+  afterUpdate?: () => void;
 }
 
 export async function runTrace<T>(session: TraceSession<T>, options: RunTraceOptions): Promise<number> {
@@ -76,6 +78,7 @@ export async function runTrace<T>(session: TraceSession<T>, options: RunTraceOpt
   const followed = session.follow((objects) => {
     latest = objects;
     render();
+    options.afterUpdate?.();
   });
   scheduleTick();
   if (options.timeoutMs !== undefined) {

@@ -22,6 +22,7 @@ import { createSchedulerController } from './controllers/scheduler.js';
 import { createServiceAllocator } from './controllers/service-allocator.js';
 import { createStatefulSetController } from './controllers/statefulset.js';
 import { createSystemBootstrap } from './controllers/system.js';
+import { RequestFaults } from './faults.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { startApiServer, type ApiServer, type ForbidRule } from './server/index.js';
 import { createStore } from './store/index.js';
@@ -57,6 +58,14 @@ export interface EmbeddedCluster {
   kubeconfig(options?: { namespace?: string; contextName?: string }): string;
   /** Ends every open watch stream; the cluster keeps serving (test hook for resume/re-list). */
   dropWatches(): void;
+  /** Fault injection (cluster/faults.ts): open watch streams go silent without closing. */
+  stallWatches(): void;
+  /** Fault injection: writes `text` (a garbage line) on every open watch stream. */
+  injectWatchLine(text: string): void;
+  /** Fault injection: the API server goes away for `downMs` and comes back on the same port, same store. */
+  restart(downMs?: number): Promise<void>;
+  /** Fault injection: answer every request with 429/500/503 for a while. */
+  faults: RequestFaults;
   /** Stops the controllers and the server (open watches end). */
   close(): Promise<void>;
 }
@@ -97,6 +106,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {})
   for (const controller of controllers) controller.start(context);
 
   const token = randomBytes(24).toString('base64url');
+  const faults = new RequestFaults(clock);
   let server: ApiServer;
   try {
     server = await startApiServer({
@@ -108,6 +118,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {})
       allowAnonymous: options.tls === false,
       clock,
       forbid: options.forbid,
+      faults,
       bookmarkIntervalMs: options.bookmarkIntervalMs,
       log: options.log,
     });
@@ -126,6 +137,10 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {})
     kubeconfig: (kubeconfigOptions = {}) =>
       renderKubeconfig({ server: server.url, caCertPem: server.caCertPem, token, ...kubeconfigOptions }),
     dropWatches: () => server.dropWatches(),
+    stallWatches: () => server.stallWatches(),
+    injectWatchLine: (text) => server.injectWatchLine(text),
+    restart: (downMs) => server.restart(downMs),
+    faults,
     async close() {
       for (const controller of [...controllers].reverse()) controller.stop();
       events.stop?.();

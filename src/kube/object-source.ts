@@ -9,13 +9,15 @@ import type { ObjectSource, SourceEvent, SourceProblem, WatchRequest } from '../
 import { pathFor } from './discovery.js';
 import { ApiError, ConnectionError, KubeConfigError, StreamError, type KubeError } from './errors.js';
 import type { RestClient } from './rest.js';
-import { listWatch, type ListWatchEvent } from './watch.js';
+import { listWatch, type ListWatchEvent, type ListWatchOptions } from './watch.js';
 
 export interface LiveSourceOptions {
   rest: Pick<RestClient, 'getJSON' | 'stream'>;
   clock?: Clock;
   /** Raw list+watch events, for --debug and --record. */
   onRawEvent?: (request: WatchRequest, event: ListWatchEvent) => void;
+  /** Timing of every list+watch loop (stall timeout, back-off); the defaults are client-go's. */
+  watchTiming?: Pick<ListWatchOptions, 'stallTimeoutMs' | 'backoff' | 'random'>;
 }
 
 /** What a failed watch means for the trace, in words that name the verb and the resource. */
@@ -54,6 +56,7 @@ export function createLiveSource(options: LiveSourceOptions): ObjectSource {
         fieldSelector: request.fieldSelector,
         signal,
         clock,
+        ...options.watchTiming,
         onEvent(event) {
           options.onRawEvent?.(request, event);
           switch (event.type) {

@@ -59,17 +59,27 @@ export interface ListWatchOptions {
   random?: () => number;
   /** Page size for LIST (default 500, kubectl's). */
   pageSize?: number;
+  /** Back-off policy (default BACKOFF, client-go's); fault campaigns shorten it. */
+  backoff?: BackoffPolicy;
+}
+
+export interface BackoffPolicy {
+  initialMs: number;
+  factor: number;
+  capMs: number;
+  /** A watch healthy for this long starts the next failure's back-off from the beginning again. */
+  resetAfterMs: number;
 }
 
 /** client-go's reflector back-off: 800 ms, ×2, capped at 30 s, reset after 2 min healthy. */
-export const BACKOFF = { initialMs: 800, factor: 2, capMs: 30_000, resetAfterMs: 120_000 } as const;
+export const BACKOFF: Readonly<BackoffPolicy> = { initialMs: 800, factor: 2, capMs: 30_000, resetAfterMs: 120_000 };
 const DEFAULT_STALL_MS = 90_000;
 /** client-go treats a watch that ends in under a second with no events as an error. */
 const SHORT_WATCH_MS = 1_000;
 
 /** Full jitter over an exponential base (AWS "full jitter"): uniform in [0, base]. */
-export function backoffDelay(attempt: number, random: () => number): number {
-  const base = Math.min(BACKOFF.capMs, BACKOFF.initialMs * BACKOFF.factor ** Math.max(0, attempt - 1));
+export function backoffDelay(attempt: number, random: () => number, policy: BackoffPolicy = BACKOFF): number {
+  const base = Math.min(policy.capMs, policy.initialMs * policy.factor ** Math.max(0, attempt - 1));
   return Math.round(random() * base);
 }
 
@@ -95,6 +105,7 @@ async function run(opts: ListWatchOptions): Promise<void> {
   const random = opts.random ?? Math.random;
   const stallMs = opts.stallTimeoutMs ?? DEFAULT_STALL_MS;
   const pageSize = opts.pageSize ?? 500;
+  const backoff = opts.backoff ?? BACKOFF;
   const { signal } = opts;
   const path = withNamespace(opts.path, opts.namespace);
   const selectors: Query = { labelSelector: opts.labelSelector || undefined, fieldSelector: opts.fieldSelector || undefined };
@@ -156,11 +167,11 @@ async function run(opts: ListWatchOptions): Promise<void> {
         // A continue token expired mid-list: start the list over, after a back-off.
         needList = true;
       }
-      if (healthySince !== undefined && clock.now() - healthySince >= BACKOFF.resetAfterMs) attempt = 0;
+      if (healthySince !== undefined && clock.now() - healthySince >= backoff.resetAfterMs) attempt = 0;
       healthySince = undefined;
       announceConnected = true;
       attempt += 1;
-      let delayMs = backoffDelay(attempt, random);
+      let delayMs = backoffDelay(attempt, random, backoff);
       const retryAfter = failure instanceof ApiError ? failure.retryAfterMs() : undefined;
       if (retryAfter !== undefined) delayMs = Math.max(delayMs, retryAfter);
       emit({ type: 'ERROR', error: failure, retryInMs: delayMs });
@@ -309,7 +320,8 @@ async function listAll(
     const kind = typeof list.kind === 'string' && list.kind.endsWith('List') ? list.kind.slice(0, -4) : undefined;
     const apiVersion = typeof list.apiVersion === 'string' ? list.apiVersion : undefined;
     for (const item of Array.isArray(list.items) ? list.items : []) {
-      if (typeof item !== 'object' || item === null) continue;
+      // An item without metadata cannot be keyed or cached (a watch line like it is skipped too).
+      if (typeof item !== 'object' || item === null || typeof (item as KubeObject).metadata !== 'object' || (item as KubeObject).metadata === null) continue;
       const o = item as KubeObject;
       if (kind && o.kind === undefined) o.kind = kind;
       if (apiVersion && o.apiVersion === undefined) o.apiVersion = apiVersion;

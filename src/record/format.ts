@@ -6,6 +6,7 @@
  *   {"time", "type": "SYNC", "request"}                          a watch's list completed
  *   {"time", "type": "LIST", "request"}                          a one-off list completed
  *   {"time", "type": "PROBLEM", "request", "problem"}            a watch cannot deliver
+ *   {"time", "type": "REPORT"}                                   a trace took in all lines above
  *   {"time", "type": "END"}                                      the command stopped cleanly
  *
  * Only the event lines are required; a file of nothing else (another tool's recording) replays.
@@ -29,6 +30,12 @@ export type EventLine = { time: string; type: 'ADDED' | 'MODIFIED' | 'DELETED'; 
 export type MarkerLine =
   | { time: string; type: 'SYNC' | 'LIST'; request: WatchRequest }
   | { time: string; type: 'PROBLEM'; request: WatchRequest; problem: SourceProblem }
+  /**
+   * A trace turned everything recorded since the previous REPORT into one report: live, events
+   * that arrive together are coalesced into one update, and a replay must group them the same
+   * way to print the same reports.
+   */
+  | { time: string; type: 'REPORT' }
   | { time: string; type: 'END' };
 export type RecordingLine = EventLine | MarkerLine;
 
@@ -113,6 +120,7 @@ function lineProblem(value: Record<string, unknown>): string | undefined {
       return isRequest(value.request) ? undefined : `has a ${value.type} marker without a valid "request"`;
     case 'PROBLEM':
       return isRequest(value.request) && isRecord(value.problem) ? undefined : 'has a PROBLEM marker without "request" and "problem"';
+    case 'REPORT':
     case 'END':
       return undefined;
     default:

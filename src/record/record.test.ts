@@ -132,6 +132,43 @@ describe('replay', () => {
   });
 });
 
+describe('replay of report boundaries', () => {
+  /** Counts the updates a follower would make: events are coalesced into one setImmediate, as model/follower.ts does. */
+  async function updatesOf(text: string): Promise<string[][]> {
+    const replay = createReplay(parseRecording(text), { speed: 0 });
+    const updates: string[][] = [];
+    let batch: string[] | undefined;
+    const controller = new AbortController();
+    replay.source.watch(allPods, (event) => {
+      if (!('object' in event)) return;
+      if (!batch) {
+        batch = [];
+        setImmediate(() => { updates.push(batch!); batch = undefined; });
+      }
+      batch.push(`${event.type} ${event.object.metadata.name}`);
+    }, controller.signal);
+    await replay.finished;
+    controller.abort();
+    return updates;
+  }
+
+  const at = (ms: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + ms).toISOString();
+  const header = JSON.stringify({ kubespyRecording: 1, time: at(0) });
+  const added = (name: string, ms: number) => JSON.stringify({ time: at(ms), type: 'ADDED', object: pod(name, String(ms), {}) });
+  const sync = (ms: number) => JSON.stringify({ time: at(ms), type: 'SYNC', request: allPods });
+
+  it('plays the lines up to each REPORT marker in one turn, however far apart they were received', async () => {
+    const marker = (ms: number) => JSON.stringify({ time: at(ms), type: 'REPORT' });
+    const text = [header, sync(1), marker(1), added('a', 10), added('b', 15), marker(16), added('c', 40), marker(41)].join('\n');
+    expect(await updatesOf(text)).toEqual([['ADDED a', 'ADDED b'], ['ADDED c']]);
+  });
+
+  it('without markers, groups only the lines received in the same millisecond', async () => {
+    const text = [header, sync(1), added('a', 10), added('b', 15), added('c', 15)].join('\n');
+    expect(await updatesOf(text)).toEqual([['ADDED a'], ['ADDED b', 'ADDED c']]);
+  });
+});
+
 describe('recording files', () => {
   it('reports malformed lines by number and keeps the rest', () => {
     const parsed = parseRecording(['{"kubespyRecording":1,"time":"2026-01-01T00:00:00Z"}', 'nope', '{"time":"x","type":"ADDED"}', '{"time":"2026-01-01T00:00:00Z","type":"BOGUS"}', JSON.stringify({ time: '2026-01-01T00:00:00Z', type: 'ADDED', object: pod('a', '1', {}) })].join('\n'));

@@ -29,6 +29,8 @@ export interface RecorderOptions {
 export interface Recorder {
   event(request: WatchRequest, event: SourceEvent): void;
   listed(request: WatchRequest, objects: KubeObject[], limit?: number): void;
+  /** Writes a REPORT marker: the consumer turned everything delivered so far into one report. */
+  report(): void;
   /** Writes the END marker; nothing is written after. */
   close(): void;
 }
@@ -118,6 +120,9 @@ export function createRecorder(options: RecorderOptions): Recorder {
       const time = formatTime(clock.now());
       snapshot(time, request, objects, limit === undefined || objects.length < limit);
       line({ time, type: 'LIST', request });
+    },
+    report() {
+      line({ time: formatTime(clock.now()), type: 'REPORT' });
     },
     close() {
       line({ time: formatTime(clock.now()), type: 'END' });

@@ -70,6 +70,7 @@ const settle = async () => {
 
 export function createReplay(recording: ParsedRecording, options: ReplayOptions): Replay {
   const lines = recording.lines;
+  const reportMarked = lines.some((line) => line.type === 'REPORT');
   const wait = options.wait ?? defaultWait;
   const startMs = recording.header ? Date.parse(recording.header.time) : (lines[0]?.ms ?? Date.now());
   let now = Number.isNaN(startMs) ? (lines[0]?.ms ?? 0) : startMs;
@@ -156,6 +157,7 @@ export function createReplay(recording: ParsedRecording, options: ReplayOptions)
         for (const pending of lists.filter((l) => l.key === key)) answer(pending);
         break;
       }
+      case 'REPORT':
       case 'END':
         break;
     }
@@ -194,8 +196,19 @@ export function createReplay(recording: ParsedRecording, options: ReplayOptions)
         timer.cancelled = true;
         timer.fn();
       } else {
-        // Lines received in the same millisecond arrived together live: play them in one turn.
-        while (cursor < lines.length && lines[cursor]!.ms === lineAt) play(lines[cursor++]!);
+        if (reportMarked) {
+          // Up to the next REPORT marker: what the trace took in as one update live.
+          while (cursor < lines.length) {
+            const next = lines[cursor++]!;
+            now = Math.max(now, next.ms);
+            play(next);
+            if (next.type === 'REPORT') break;
+          }
+        } else {
+          // No markers (an older recording, or another command's): lines received in the same
+          // millisecond arrived together live, so play them in one turn.
+          while (cursor < lines.length && lines[cursor]!.ms === lineAt) play(lines[cursor++]!);
+        }
       }
       await settle();
     }

@@ -218,17 +218,25 @@ function rsHeader(rs: KubeObject, role: string): string {
   return `${nameOf(rs)}  ${role}${revision ? ` revision ${revision}` : ''}  ${specReplicas(rs)} desired · ${count(rs, 'replicas')} current · ${count(rs, 'readyReplicas')} ready · ${count(rs, 'availableReplicas')} available`;
 }
 
+/** Old ReplicaSets listed in full under the replicasets check; the rest are counted. */
+export const MAX_OLD_REPLICASETS_SHOWN = 3;
+
 function replicaSetsCheck(ctx: WorkloadContext, facts: DeploymentFacts): Check {
   const { now } = ctx.input;
   const replicas = specReplicas(ctx.workload);
   const holding = facts.oldRSs.filter((rs) => holdsPods(rs, facts));
+  const holdingSet = new Set(holding);
   // Old ReplicaSets whose last Pods are terminating are shown, but no longer hold the rollout.
-  const shown = facts.oldRSs.filter((rs) => holding.includes(rs) || facts.podsOf(rs).length > 0);
+  const withPods = facts.oldRSs.filter((rs) => holdingSet.has(rs) || facts.podsOf(rs).length > 0);
+  // A Deployment may keep many old ReplicaSets with Pods (rollouts started over and over): show the
+  // first few in full and count the rest, so the check stays a screenful.
+  const shown = withPods.slice(0, MAX_OLD_REPLICASETS_SHOWN);
   const lines: string[] = [];
   for (const [rs, role] of [...(facts.newRS ? [[facts.newRS, 'new'] as const] : []), ...shown.map((r) => [r, 'old'] as const)]) {
     lines.push(rsHeader(rs, role));
     lines.push(...capLines(sortByHealth(facts.podsOf(rs)).map((p) => `  ${podLine(p, now)}`), MAX_POD_LINES));
   }
+  if (withPods.length > shown.length) lines.push(`… and ${plural(withPods.length - shown.length, 'more old ReplicaSet')} with Pods`);
   const oldPods = holding.reduce((sum, rs) => sum + Math.max(count(rs, 'replicas'), activePods(facts.podsOf(rs)).length), 0);
   const old = holding.length === 0 ? 'no old ReplicaSet holds Pods' : `${plural(holding.length, 'old ReplicaSet')} still ${holding.length === 1 ? 'holds' : 'hold'} ${plural(oldPods, 'Pod')}`;
   if (!facts.newRS) {

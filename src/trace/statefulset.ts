@@ -25,6 +25,7 @@ import { get, labelsOf, meta, num, plural, str } from './read.js';
 import type { Check, TraceReport } from './types.js';
 import type { KubectlRolloutStatus } from './deployment.js';
 import {
+  MAX_POD_LINES,
   type KindAnalyser,
   type PodView,
   type WorkloadContext,
@@ -136,7 +137,11 @@ function podsOfOrdinals(ctx: WorkloadContext): string[] {
   }
   const last = Math.max(specReplicas(sts) - 1, ...byOrdinal.keys());
   const lines: string[] = [];
-  for (let ordinal = 0; ordinal <= last; ordinal += 1) {
+  // spec.replicas may be as large as 2^31-1: build only the lines that will be shown, keeping
+  // one for "… and N more" so podsCheck's own cap has nothing left to cut.
+  const total = last + 1;
+  const room = total <= MAX_POD_LINES ? total : MAX_POD_LINES - 1;
+  for (let ordinal = 0; ordinal < room; ordinal += 1) {
     const view = byOrdinal.get(ordinal);
     if (!view) {
       lines.push(`${name}-${ordinal}  not created yet`);
@@ -145,6 +150,7 @@ function podsOfOrdinals(ctx: WorkloadContext): string[] {
     const revision = revisionOfPod(view);
     lines.push(podLine(view, ctx.input.now, revision ? `${revision}${revision === update ? ' (updated)' : ''}` : ''));
   }
+  if (total > room) lines.push(`… and ${total - room} more`);
   return lines;
 }
 

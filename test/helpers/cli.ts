@@ -25,6 +25,8 @@ export interface CliRun {
 export interface CliOptions {
   /** Default: the system clock. */
   clock?: Clock;
+  /** The environment kubespy sees; default: none at all. */
+  env?: Record<string, string | undefined>;
 }
 
 /** Starts the CLI with no environment (no KUBECONFIG, no colour settings) and captures what it writes. */
@@ -36,7 +38,7 @@ export function startCli(args: string[], options: CliOptions = {}): CliRun {
   stdout.on('data', (chunk) => (out += chunk));
   stderr.on('data', (chunk) => (err += chunk));
   const controller = new AbortController();
-  const code = run(args, { stdout, stderr, env: {}, clock: options.clock ?? systemClock, signal: controller.signal });
+  const code = run(args, { stdout, stderr, env: options.env ?? {}, clock: options.clock ?? systemClock, signal: controller.signal });
   return { stdout: () => out, stderr: () => err, stop: () => controller.abort(), code };
 }
 

@@ -58,6 +58,7 @@ Verdicts: absent, pending, degraded, ready, failing, deleted.`,
         // --replay: the trace ends with the recording.
         endWhen: finished,
         state: finished ? 'replay' : 'live',
+        afterUpdate: connection.reported,
       });
     } finally {
       connection.close();

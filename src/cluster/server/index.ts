@@ -7,10 +7,12 @@ import { createServer as createHttpsServer } from 'node:https';
 import { isIPv4 } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { systemClock, type Clock } from '../../lib/clock.js';
+import type { RequestFaults } from '../faults.js';
 import type { Store } from '../store/types.js';
 import { generateServingCertificates } from '../tls.js';
 import type { ForbidRule } from './auth.js';
 import { createRequestHandler } from './router.js';
+import type { OpenWatch } from './watch.js';
 
 export type { ForbidRule } from './auth.js';
 export { USER_NAME } from './auth.js';
@@ -35,6 +37,8 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** Requests to answer with 403 Forbidden. */
   forbid?: ForbidRule[];
+  /** Injected 429/500/503 answers (fault campaigns; cluster/faults.ts). */
+  faults?: RequestFaults;
   log?: (message: string) => void;
 }
 
@@ -51,6 +55,15 @@ export interface ApiServer {
    * while the server keeps serving: a test hook for clients' resume and re-list paths.
    */
   dropWatches(): void;
+  /** Leaves every open watch stream open but silent from now on (fault injection). */
+  stallWatches(): void;
+  /** Writes `text` on every open, unstalled watch stream (fault injection: a garbage line). */
+  injectWatchLine(text: string): void;
+  /**
+   * Stops listening and drops every connection, stays down for `downMs`, then listens again on
+   * the same port with the same certificate, as an apiserver restart looks to its clients.
+   */
+  restart(downMs?: number): Promise<void>;
 }
 
 /** The embedded cluster never listens beyond this machine: it has no real authorization. */
@@ -64,7 +77,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   if (!isLoopback(host)) throw new Error(`the embedded API server only listens on loopback (127.0.0.0/8 or ::1), not ${host}`);
   if (!options.token) throw new Error('the embedded API server needs a bearer token');
   const useTls = options.tls ?? true;
-  const watches = new Set<() => void>();
+  const watches = new Set<OpenWatch>();
   let address = '';
   const handler = createRequestHandler({
     store: options.store,
@@ -72,6 +85,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
     watches,
     forbid: options.forbid ?? [],
+    faults: options.faults,
     token: options.token,
     allowAnonymous: options.allowAnonymous ?? false,
     serverAddress: () => address,
@@ -93,33 +107,62 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     socket.on('close', () => sockets.delete(socket));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  await listen(options.port ?? 0);
   const port = (server.address() as AddressInfo).port;
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
   address = `${hostInUrl}:${port}`;
   const url = `${useTls ? 'https' : 'http'}://${address}`;
 
   const dropWatches = (): void => {
-    for (const end of [...watches]) end();
+    for (const watch of [...watches]) watch.end();
   };
-
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> =>
-    (closing ??= new Promise<void>((resolve) => {
+  const stopListening = () =>
+    new Promise<void>((resolve) => {
       dropWatches();
       server.close(() => resolve());
       // Keep-alive connections (kubectl, fetch) would hold close() open; end them now.
       server.closeAllConnections();
       for (const socket of sockets) socket.destroy();
-    }));
+    });
 
-  const api: ApiServer = { url, port, close, dropWatches };
+  let closing: Promise<void> | undefined;
+  let restarting: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= (restarting ?? Promise.resolve()).catch(() => {}).then(stopListening));
+  const restart = async (downMs = 0): Promise<void> => {
+    if (closing || restarting) return;
+    restarting = (async () => {
+      await stopListening();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      if (!closing) await listen(port);
+    })();
+    try {
+      await restarting;
+    } finally {
+      restarting = undefined;
+    }
+  };
+
+  const api: ApiServer = {
+    url,
+    port,
+    close,
+    dropWatches,
+    stallWatches: () => {
+      for (const watch of watches) watch.stall();
+    },
+    injectWatchLine: (text) => {
+      for (const watch of watches) watch.writeRaw(text);
+    },
+    restart,
+  };
   if (caCertPem !== undefined) api.caCertPem = caCertPem;
   return api;
 }

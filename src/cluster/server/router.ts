@@ -3,6 +3,7 @@
  * with the HTTP code it names (kubernetes-facts.md §9).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestFaults } from '../faults.js';
 import { tokenMatches } from './auth.js';
 import {
   AGGREGATED_DISCOVERY_CONTENT_TYPE,
@@ -26,6 +27,8 @@ export interface RouterContext extends HandlerContext {
   /** host:port clients reach the server at (APIVersions.serverAddressByClientCIDRs). */
   serverAddress(): string;
   log(message: string): void;
+  /** While set and failing, every request gets the injected 429/500/503 (fault campaigns). */
+  faults?: RequestFaults | undefined;
 }
 
 /**
@@ -92,6 +95,14 @@ export function createRequestHandler(ctx: RouterContext): (req: IncomingMessage,
       }
       sendStatus(res, status);
     };
+    const injected = ctx.faults?.current();
+    if (injected) {
+      // An overloaded or restarting apiserver answers before authentication (APF 429, 503 from
+      // the load balancer in front of it), with Retry-After when it knows when to come back.
+      if (injected.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(injected.retryAfterSeconds));
+      sendStatus(res, injected.status);
+      return;
+    }
     try {
       const route = parseRoute(url.pathname);
       const authorization = req.headers.authorization;

@@ -12,12 +12,25 @@ import { apiVersionOf } from '../store/registry.js';
 import { invalidListOptions, toStatus } from './status.js';
 import { toTable, type IncludeObject } from './tables.js';
 
+/** An open watch stream, as the server (close, fault injection) can act on it. */
+export interface OpenWatch {
+  /** Ends the stream cleanly (EOF), as the apiserver does on timeout or shutdown. */
+  end(): void;
+  /**
+   * From now on nothing more is written, and the connection stays open: a stream stuck behind a
+   * dead proxy or a wedged apiserver, which only the client's inactivity timer can notice.
+   */
+  stall(): void;
+  /** Writes raw text (a test's garbage line) unless the stream is stalled or ended. */
+  writeRaw(text: string): void;
+}
+
 export interface WatchContext {
   store: Store;
   clock: Clock;
   bookmarkIntervalMs: number;
-  /** Closers of the open watches, so the server can end them on close(). */
-  watches: Set<() => void>;
+  /** The open watches, so the server can end them on close() and tests can inject faults. */
+  watches: Set<OpenWatch>;
 }
 
 export interface WatchRequest {
@@ -72,6 +85,7 @@ export function serveWatch(ctx: WatchContext, res: ServerResponse, w: WatchReque
   const pending: WireWatchEvent[] = [];
   let streaming = false;
   let ended = false;
+  let stalled = false;
   let firstTable = true;
   let handle: WatchHandle | undefined;
   const timers: { timeout?: TimerHandle; bookmark?: TimerHandle } = {};
@@ -96,15 +110,22 @@ export function serveWatch(ctx: WatchContext, res: ServerResponse, w: WatchReque
     handle?.stop();
     timers.timeout?.cancel();
     timers.bookmark?.cancel();
-    ctx.watches.delete(finish);
+    ctx.watches.delete(open);
   };
   function finish(): void {
     const wasEnded = ended;
     cleanup();
     if (!wasEnded && !res.writableEnded) res.end();
   }
+  const open: OpenWatch = {
+    end: finish,
+    stall: () => void (stalled = true),
+    writeRaw: (text) => {
+      if (!ended && !stalled) res.write(text);
+    },
+  };
   const write = (event: WireWatchEvent) => {
-    if (ended) return;
+    if (ended || stalled) return;
     res.write(encode(event));
     if (event.type === 'ERROR' || res.writableLength > MAX_BUFFERED_BYTES) finish();
   };
@@ -116,7 +137,7 @@ export function serveWatch(ctx: WatchContext, res: ServerResponse, w: WatchReque
     });
     res.flushHeaders();
     streaming = true;
-    ctx.watches.add(finish);
+    ctx.watches.add(open);
     res.on('close', cleanup); // the client went away: stop the store watch
     for (const event of pending.splice(0)) write(event);
   };
