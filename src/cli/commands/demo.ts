@@ -7,7 +7,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { startEmbeddedCluster } from '../../cluster/index.js';
 import { waitForSystemReady } from '../../cluster/ready.js';
 import { findScenario, playScenario, SCENARIOS } from '../../cluster/scenarios/index.js';
 import { connect } from '../connect.js';
@@ -72,6 +71,9 @@ Examples:
     const output = resolveOutput(flags, io);
     const sink = createReportSink(output.mode, io, { colorFlag: output.colorFlag });
 
+    // Loaded here, not at the top: the embedded cluster and its CA (@peculiar/x509) are half of the
+    // bundle, and every other command starts faster for not parsing them (issue 6).
+    const { startEmbeddedCluster } = await import('../../cluster/index.js');
     const cluster = await startEmbeddedCluster({ speed });
     const dir = await mkdtemp(path.join(tmpdir(), 'kubespy-demo-'));
     try {
@@ -98,6 +100,7 @@ Examples:
           until: output.until,
           timeoutMs: output.timeoutMs,
           endWhen: playing.finished,
+          afterUpdate: connection.reported,
         });
         playing.stop();
       } finally {

@@ -472,6 +472,33 @@ describe('kubelet', () => {
     c.stop();
   });
 
+  it('does not reconcile metadata-only writes, but does when another writer changes the status', async () => {
+    const c = cluster();
+    c.create('gated', { readinessGates: [{ conditionType: 'example.com/lb' }] });
+    await c.advance(3000);
+    expect(condition(c.status('gated'), 'Ready')).toMatchObject({ status: 'False', reason: 'ReadinessGatesNotReady' });
+    // Count the status writes the kubelet attempts (a reconcile ends in one, changed or not).
+    let statusWrites = 0;
+    const mutate = c.store.mutate.bind(c.store);
+    c.store.mutate = (resource, namespace, name, fn, options) => {
+      if (options?.subresource === 'status') statusWrites++;
+      return mutate(resource, namespace, name, fn, options);
+    };
+    for (let i = 0; i < 5; i++) {
+      c.store.mutate('pods', 'default', 'gated', (pod) => ({ ...pod, metadata: { ...pod.metadata, annotations: { churn: String(i) } } }));
+    }
+    await c.settle();
+    expect(statusWrites).toBe(0);
+    // A readiness gate's condition written by its controller: the kubelet recomputes Ready.
+    c.store.mutate('pods', 'default', 'gated', (pod) => {
+      const status = pod.status as PodStatus;
+      return { ...pod, status: { ...status, conditions: [...(status.conditions ?? []), { type: 'example.com/lb', status: 'True' }] } };
+    }, { subresource: 'status' });
+    await c.settle();
+    expect(condition(c.status('gated'), 'Ready')).toMatchObject({ status: 'True' });
+    c.stop();
+  });
+
   it('leaves Pods bound to unknown nodes alone', async () => {
     const c = cluster();
     c.create('lost', { nodeName: 'node-9' });

@@ -13,6 +13,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { TimerHandle } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
+import { deepEqual } from '../store/json.js';
 import type { StoreChange } from '../store/types.js';
 import { formatGoDuration, imagePullFails, readInitKnobs, readKnobs, type InitKnobs } from './knobs.js';
 import type { PodKnobs } from './knobs.js';
@@ -370,6 +371,23 @@ function mergeStatus(current: Record<string, unknown>, computed: ReturnType<type
     phase: computed.phase,
     conditions,
   };
+}
+
+/**
+ * Whether a write left alone everything the kubelet acts on: spec, deletion and status. The real
+ * kubelet's pod workers sync when the Pod's spec or deletion changes (and on their own timers,
+ * which queue the Pod here too); a metadata-only write — an annotation, a label — gives it nothing
+ * to do, and reconciling it here would be a status write that finds nothing to change (the
+ * largest share of the cluster's CPU under annotation churn, docs/performance.md). Status is
+ * compared too: another writer's condition (a readiness gate) changes what the kubelet reports.
+ */
+function kubeletFieldsUnchanged(before: KubeObject, after: KubeObject): boolean {
+  return (
+    before.metadata.deletionTimestamp === after.metadata.deletionTimestamp &&
+    before.metadata.deletionGracePeriodSeconds === after.metadata.deletionGracePeriodSeconds &&
+    deepEqual(before.spec, after.spec) &&
+    deepEqual(before.status, after.status)
+  );
 }
 
 /* ------------------------------------------------------------------ config references */
@@ -901,7 +919,10 @@ export function createKubeletController(options: KubeletOptions = {}): Controlle
         const canonicalMerged = canonical(merged);
         if (canonicalMerged === canonical(current) || canonicalMerged === run.lastWritten) return undefined;
         pending = canonicalMerged;
-        return { ...copy, status: merged };
+        // Set before the store commits: the echo of this write reaches onChange inside mutate(),
+        // and must compare equal to what we wrote to be recognised as ours.
+        run.pod = { ...copy, status: merged };
+        return run.pod;
       },
       { subresource: 'status' },
     );
@@ -963,6 +984,12 @@ export function createKubeletController(options: KubeletOptions = {}): Controlle
         const run = runs.get(key);
         if (run && run.uid === change.object.metadata.uid) dispose(run);
         configChanged.delete(key);
+        return;
+      }
+      const run = runs.get(key);
+      if (change.type === 'MODIFIED' && run && !run.gone && run.uid === change.object.metadata.uid && kubeletFieldsUnchanged(run.pod, change.object)) {
+        // Includes the echo of our own status write (run.pod is what it wrote).
+        run.pod = change.object;
         return;
       }
       if (str(record(change.object.spec).nodeName)) q.add(key);

@@ -295,6 +295,23 @@ describe('scheduler controller', () => {
     c.stop();
   });
 
+  it('counts Pods bound by their authors and frees their room when they finish', async () => {
+    const c = cluster(1);
+    await c.settle();
+    // Bound without the scheduler (spec.nodeName set by its author): it still takes the room.
+    c.create('batch', { ...requesting('3'), nodeName: 'node-1' });
+    c.create('next', requesting('2'));
+    await c.settle();
+    expect(condition(c.pod('next'), 'PodScheduled')).toMatchObject({ status: 'False', reason: 'Unschedulable' });
+
+    // A finished Pod keeps its binding but no longer holds its requests (kube-scheduler skips
+    // terminal Pods): the waiting Pod is retried at once and fits.
+    c.store.mutate('pods', 'default', 'batch', (pod) => ({ ...pod, status: { ...(pod.status as object), phase: 'Succeeded' } }), { subresource: 'status' });
+    await c.settle();
+    expect((c.pod('next').spec as { nodeName?: string }).nodeName).toBe('node-1');
+    c.stop();
+  });
+
   it('retries when a node appears', async () => {
     const c = cluster(1);
     c.create('picky', { nodeSelector: { disktype: 'ssd' } });
