@@ -1,42 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
-import { createStore } from '../store/index.js';
 import type { Store } from '../store/types.js';
 import { createDaemonSetController, daemonPodNode, nodeShouldRunDaemonPod, type DaemonSetControllerOptions } from './daemonset.js';
-import type { Controller, ControllerContext } from './runtime.js';
+import type { Controller } from './runtime.js';
+import { controllerHarness, markPodReady } from './test-support.js';
 
-interface Recorded {
-  reason: string;
-  message: string;
-}
-
-function harness(controllers: Controller[]) {
-  const clock = new ManualClock();
-  const store = createStore({ clock });
-  const events: Recorded[] = [];
-  const ctx: ControllerContext = {
-    store,
-    clock,
-    speed: 1,
-    duration: (ms) => ms,
-    events: { record: (_i, _t, reason, message) => events.push({ reason, message }) },
-    log: () => {},
-  };
-  store.create('namespaces', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-system' } });
-  for (const n of [1, 2, 3]) store.create('nodes', undefined, node(`node-${n}`, n === 3 ? { taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] } : {}));
-  for (const c of controllers) c.start(ctx);
-  const settle = async () => {
-    let last = '';
-    for (let stable = 0, i = 0; stable < 3 && i < 500; i++) {
-      await new Promise((r) => setImmediate(r));
-      const rv = store.currentResourceVersion();
-      stable = rv === last ? stable + 1 : 0;
-      last = rv;
-    }
-  };
-  return { store, clock, events, settle, stop: () => controllers.forEach((c) => c.stop()) };
-}
+const harness = (controllers: Controller[]) =>
+  controllerHarness(controllers, {
+    namespace: 'kube-system',
+    seed: (store) => {
+      for (const n of [1, 2, 3]) store.create('nodes', undefined, node(`node-${n}`, n === 3 ? { taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] } : {}));
+    },
+  });
 
 function node(name: string, spec: Record<string, unknown> = {}, labels: Record<string, string> = {}): KubeObject {
   return { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': name, ...labels } }, spec };
@@ -62,12 +38,7 @@ function pods(store: Store): KubeObject[] {
 }
 
 function readyAll(store: Store, clock: ManualClock): void {
-  for (const p of pods(store)) {
-    store.mutate('pods', 'kube-system', p.metadata.name ?? '', (copy) => ({
-      ...copy,
-      status: { phase: 'Running', podIP: '172.18.0.2', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(clock.now()).toISOString() }] },
-    }), { subresource: 'status' });
-  }
+  for (const p of pods(store)) markPodReady(store, clock, p, '172.18.0.2');
 }
 
 let stop: (() => void) | undefined;

@@ -21,11 +21,11 @@
  */
 import type { KubeObject } from '../../lib/kube-object.js';
 import type { StoreChange } from '../store/types.js';
+import { ensureRevision, ownedRevisions, truncateRevisions, type RevisionOwnerKind } from './controller-revision.js';
 import { KeyedQueue, objectKey, splitKey, type Controller, type ControllerContext } from './runtime.js';
 import { matchesNodeAffinity, tolerates, type Taint, type Toleration } from './scheduler.js';
 import {
   arr,
-  clone,
   computeHash,
   CONTROLLER_REVISION_HASH,
   controllerRef,
@@ -38,6 +38,7 @@ import {
   jsonEqual,
   labelsOf,
   matchesLabelSelector,
+  minReadyRealMs,
   num,
   obj,
   ownerReference,
@@ -46,14 +47,14 @@ import {
   podPhase,
   scaledValue,
   str,
-  stringMap,
   type JsonObject,
 } from './pod-template.js';
 
 const DS = 'daemonsets.apps';
-const REVISIONS = 'controllerrevisions.apps';
 const SOURCE = { component: 'daemonset-controller' };
 export const POD_TEMPLATE_GENERATION = 'pod-template-generation';
+/** A DaemonSet's revisions carry the same hash label as its Pods (dsc.snapshot). */
+const HISTORY: RevisionOwnerKind = { kind: 'DaemonSet', hashLabel: CONTROLLER_REVISION_HASH };
 
 export interface DaemonSetControllerOptions {
   /** How a daemon Pod is tied to its Node; default 'affinity' (the real controller's way). */
@@ -162,39 +163,14 @@ export function createDaemonSetController(options: DaemonSetControllerOptions = 
     return pod;
   }
 
-  /** Ensures the ControllerRevision for the current template and returns its revision number. */
-  function ensureRevision(ds: KubeObject, template: unknown, hash: string): void {
+  /** Ensures the ControllerRevision for the current template (snapshot + cleanupHistory). */
+  function syncRevisions(ds: KubeObject, template: unknown, hash: string): void {
     if (!ctx) return;
     const { store } = ctx;
-    const namespace = ds.metadata.namespace;
-    const name = `${ds.metadata.name}-${hash}`;
-    const owned = store.list(REVISIONS, { namespace }).items.filter((r) => controllerRef(r)?.uid === ds.metadata.uid);
-    const maxRevision = Math.max(0, ...owned.map((r) => num(r, 'revision') ?? 0));
-    const current = owned.find((r) => r.metadata.name === name);
-    if (current) {
-      if ((num(current, 'revision') ?? 0) < maxRevision) {
-        store.mutate(REVISIONS, namespace, name, (copy) => ({ ...copy, revision: maxRevision + 1 }));
-      }
-    } else {
-      const labels = { ...stringMap(obj(template, 'metadata')?.labels), [CONTROLLER_REVISION_HASH]: hash };
-      store.create(REVISIONS, namespace, {
-        apiVersion: 'apps/v1',
-        kind: 'ControllerRevision',
-        metadata: { name, namespace, labels, ownerReferences: [ownerReference(ds, 'apps/v1', 'DaemonSet')] },
-        data: { spec: { template: { ...clone(template as JsonObject), $patch: 'replace' } } },
-        revision: maxRevision + 1,
-      });
-    }
-    // Old revisions no Pod uses any more, beyond revisionHistoryLimit (default 10).
-    const limit = num(ds, 'spec', 'revisionHistoryLimit') ?? 10;
-    const old = owned.filter((r) => r.metadata.name !== name).sort((a, b) => (num(a, 'revision') ?? 0) - (num(b, 'revision') ?? 0));
-    for (const r of old.slice(0, Math.max(0, old.length - limit))) {
-      try {
-        store.delete(REVISIONS, namespace, r.metadata.name ?? '');
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
-    }
+    const owned = ownedRevisions(store, ds);
+    const current = ensureRevision(store, ds, HISTORY, owned, template, hash);
+    // Old revisions beyond revisionHistoryLimit, oldest first.
+    truncateRevisions(store, ds, owned.filter((r) => r.metadata.name !== current.metadata.name));
   }
 
   function reconcile(key: string): void {
@@ -205,7 +181,7 @@ export function createDaemonSetController(options: DaemonSetControllerOptions = 
     if (!ds || !namespace) return;
     const template = obj(ds, 'spec', 'template') ?? {};
     const hash = computeHash(template, num(ds, 'status', 'collisionCount'));
-    const minReadyMs = ctx.duration((num(ds, 'spec', 'minReadySeconds') ?? 0) * 1000);
+    const minReadyMs = minReadyRealMs(ds, ctx);
     const selector = obj(ds, 'spec')?.selector;
     const nodes = store.list('nodes').items;
 
@@ -230,7 +206,7 @@ export function createDaemonSetController(options: DaemonSetControllerOptions = 
     };
 
     if (!isTerminating(ds)) {
-      ensureRevision(ds, template, hash);
+      syncRevisions(ds, template, hash);
       // manage(): create where missing, trim duplicates, replace failed, remove misscheduled.
       const byNode = listPods();
       const nodeNames = new Set(nodes.map((n) => n.metadata.name ?? ''));

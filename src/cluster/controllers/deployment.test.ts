@@ -1,50 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
-import { createStore } from '../store/index.js';
 import type { Store } from '../store/types.js';
 import { createDeploymentController, equalIgnoreHash, maxUnavailable, resolveFenceposts } from './deployment.js';
 import { createReplicaSetController } from './replicaset.js';
-import type { Controller, ControllerContext } from './runtime.js';
+import type { Controller } from './runtime.js';
+import { controllerHarness, markPodReady, type RecordedEvent } from './test-support.js';
 
-interface Recorded {
-  kind?: string;
-  name?: string;
-  type: string;
-  reason: string;
-  message: string;
-  component: string;
-}
+const harness = (controllers: Controller[]) => controllerHarness(controllers, { maxTurns: 1000 });
 
-function harness(controllers: Controller[]) {
-  const clock = new ManualClock();
-  const store = createStore({ clock });
-  const events: Recorded[] = [];
-  const ctx: ControllerContext = {
-    store,
-    clock,
-    speed: 1,
-    duration: (ms) => ms,
-    events: {
-      record(involved, type, reason, message, source) {
-        events.push({ kind: involved.kind, name: involved.metadata.name, type, reason, message, component: source.component });
-      },
-    },
-    log: () => {},
-  };
-  store.create('namespaces', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
-  for (const c of controllers) c.start(ctx);
-  const settle = async () => {
-    let last = '';
-    for (let stable = 0, i = 0; stable < 3 && i < 1000; i++) {
-      await new Promise((r) => setImmediate(r));
-      const rv = store.currentResourceVersion();
-      stable = rv === last ? stable + 1 : 0;
-      last = rv;
-    }
-  };
-  return { store, clock, events, settle, stop: () => controllers.forEach((c) => c.stop()) };
-}
 
 type Spec = Record<string, unknown>;
 
@@ -95,20 +59,7 @@ function readyAll(store: Store, clock: ManualClock): number {
     );
     if (ready) continue;
     n++;
-    store.mutate(
-      'pods',
-      'default',
-      pod.metadata.name ?? '',
-      (copy) => {
-        copy.status = {
-          phase: 'Running',
-          podIP: `10.244.1.${n}`,
-          conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(clock.now()).toISOString() }],
-        };
-        return copy;
-      },
-      { subresource: 'status' },
-    );
+    markPodReady(store, clock, pod, `10.244.1.${n}`);
   }
   return n;
 }
@@ -143,7 +94,7 @@ function progressingReasons(store: Store): string[] {
   return seen;
 }
 
-function scalingEvents(events: Recorded[]): string[] {
+function scalingEvents(events: RecordedEvent[]): string[] {
   return events.filter((e) => e.reason === 'ScalingReplicaSet').map((e) => e.message);
 }
 

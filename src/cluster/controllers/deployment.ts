@@ -25,7 +25,7 @@
 import type { TimerHandle } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
 import type { StoreChange } from '../store/types.js';
-import { KeyedQueue, objectKey, splitKey, type Controller, type ControllerContext } from './runtime.js';
+import { deleteIfPresent, KeyedQueue, objectKey, splitKey, type Controller, type ControllerContext } from './runtime.js';
 import {
   arr,
   clone,
@@ -35,7 +35,6 @@ import {
   errorMessage,
   isAlreadyExists,
   isEmptySelector,
-  isNotFound,
   isObject,
   isTerminating,
   jsonEqual,
@@ -47,6 +46,7 @@ import {
   podPhase,
   POD_TEMPLATE_HASH,
   scaledValue,
+  specReplicas,
   str,
   stringMap,
   withoutLabel,
@@ -69,10 +69,6 @@ const MAX_INT32 = 2147483647;
 // ---------------------------------------------------------------------------------------------
 // Pure helpers (deployment/util), exported for tests
 // ---------------------------------------------------------------------------------------------
-
-export function specReplicas(o: KubeObject): number {
-  return num(o, 'spec', 'replicas') ?? 1;
-}
 
 function statusCount(o: KubeObject | undefined, f: string): number {
   return (o && num(o, 'status', f)) ?? 0;
@@ -884,11 +880,8 @@ export function createDeploymentController(): Controller {
     for (const rs of cleanable.slice(0, diff)) {
       if (statusCount(rs, 'replicas') !== 0 || specReplicas(rs) !== 0) continue;
       if ((rs.metadata.generation ?? 0) > statusCount(rs, 'observedGeneration')) continue;
-      try {
-        s.ctx.store.delete(RS, rs.metadata.namespace, rs.metadata.name ?? '');
+      if (deleteIfPresent(s.ctx.store, RS, rs.metadata.namespace, rs.metadata.name ?? '')) {
         s.rsList = s.rsList.filter((r) => r.metadata.uid !== rs.metadata.uid);
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
       }
     }
   }

@@ -12,16 +12,16 @@
  * ones kept first) with `endpoints.kubernetes.io/over-capacity: truncated`. The Endpoints object
  * goes when its Service goes.
  *
- * Also exports the Pod/port helpers the EndpointSlice controller shares (staging/src/k8s.io/endpointslice).
+ * Also exports what the EndpointSlice controller shares with it: the Pod/port helpers
+ * (staging/src/k8s.io/endpointslice) and the Service-keyed controller loop.
  */
 import type { KubeObject } from '../../lib/kube-object.js';
-import type { StoreChange } from '../store/types.js';
-import { KeyedQueue, objectKey, splitKey, type Controller, type ControllerContext } from './runtime.js';
+import type { Store, StoreChange } from '../store/types.js';
+import { deleteIfPresent, KeyedQueue, objectKey, splitKey, type Controller, type ControllerContext } from './runtime.js';
 import {
   arr,
   canonicalJson,
   errorMessage,
-  isNotFound,
   isObject,
   isPodReady,
   isTerminating,
@@ -146,6 +146,27 @@ export class ServiceSelectorIndex {
     return [...this.services.keys()];
   }
 
+  /**
+   * Keeps the index current with a store change and returns the Service keys it asks to re-sync:
+   * the Service itself, or the Services selecting a changed Pod. undefined for other resources.
+   */
+  observe(change: StoreChange): string[] | undefined {
+    if (isService(change)) {
+      const key = objectKey(change.object);
+      if (change.type === 'DELETED') this.delete(key);
+      else this.set(change.object);
+      return [key];
+    }
+    if (isPod(change)) return this.forPod(change.object, change.previous);
+    return undefined;
+  }
+
+  /** Indexes every Service in the store and returns their keys, for the first sync at start. */
+  load(store: Store): string[] {
+    for (const service of store.list('services').items) this.set(service);
+    return this.keys();
+  }
+
   clear(): void {
     this.services.clear();
   }
@@ -157,6 +178,69 @@ export function isService(change: StoreChange): boolean {
 
 export function isPod(change: StoreChange): boolean {
   return change.resource.group === '' && change.resource.plural === 'pods';
+}
+
+/** The Pods in the Service's namespace its selector matches, by name (the controllers' podLister). */
+export function selectedPods(store: Store, namespace: string, selector: Record<string, string>): KubeObject[] {
+  return store
+    .list('pods', { namespace })
+    .items.filter((p) => matchesMap(selector, labelsOf(p)))
+    .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+}
+
+/** What a Service-keyed controller's sync is given. */
+export interface ServiceSync {
+  ctx: ControllerContext;
+  queue: KeyedQueue;
+  /** The Services and which Pods they select, kept current from store changes. */
+  index: ServiceSelectorIndex;
+}
+
+/**
+ * The loop both endpoint controllers run (each a Service-keyed workqueue in
+ * pkg/controller/endpoint and pkg/controller/endpointslice): Service changes and Pod changes
+ * (through the selector index) queue the Service's key, every Service is synced once at start,
+ * and `sync` runs per key. `onOtherChange` sees the store changes that are neither.
+ */
+export function serviceKeyedController(
+  name: string,
+  /** Prefix of the diagnostic log line when a sync throws. */
+  logLabel: string,
+  sync: (run: ServiceSync, key: string) => void,
+  onOtherChange?: (change: StoreChange, run: ServiceSync) => void,
+): Controller {
+  let run: ServiceSync | undefined;
+  let unsubscribe: (() => void) | undefined;
+  const index = new ServiceSelectorIndex();
+
+  function onChange(change: StoreChange): void {
+    if (!run) return;
+    const services = index.observe(change);
+    if (services) for (const key of services) run.queue.add(key);
+    else onOtherChange?.(change, run);
+  }
+
+  return {
+    name,
+    start(context) {
+      const queue = new KeyedQueue(
+        context.clock,
+        (key) => {
+          if (run) sync(run, key);
+        },
+        (key, error) => context.log(`${logLabel} ${key}: ${errorMessage(error)}`),
+      );
+      run = { ctx: context, queue, index };
+      unsubscribe = context.store.subscribe(onChange);
+      for (const key of index.load(context.store)) queue.add(key);
+    },
+    stop() {
+      unsubscribe?.();
+      run?.queue.stop();
+      index.clear();
+      run = undefined;
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,84 +335,43 @@ export function truncateSubsets(subsets: JsonObject[], max = MAX_ENDPOINTS_CAPAC
 // ---------------------------------------------------------------------------------------------
 
 export function createEndpointsController(): Controller {
-  let ctx: ControllerContext | undefined;
-  let queue: KeyedQueue | undefined;
-  let unsubscribe: (() => void) | undefined;
-  const index = new ServiceSelectorIndex();
+  return serviceKeyedController('endpoint-controller', 'endpoints', reconcile);
+}
 
-  function onChange(change: StoreChange): void {
-    if (isService(change)) {
-      const key = objectKey(change.object);
-      if (change.type === 'DELETED') index.delete(key);
-      else index.set(change.object);
-      queue?.add(key);
-    } else if (isPod(change)) {
-      for (const key of index.forPod(change.object, change.previous)) queue?.add(key);
-    }
+function reconcile({ ctx }: ServiceSync, key: string): void {
+  const { store, clock } = ctx;
+  const { namespace, name } = splitKey(key);
+  if (!namespace) return;
+  const service = store.tryGet('services', namespace, name);
+  if (!service) {
+    deleteIfPresent(store, 'endpoints', namespace, name);
+    return;
   }
+  const selector = managedSelector(service);
+  if (!selector) return;
+  const pods = selectedPods(store, namespace, selector);
+  const { subsets, truncated } = truncateSubsets(computeSubsets(service, pods));
+  const labels = serviceLabels(service);
+  const existing = store.tryGet('endpoints', namespace, name);
+  const existingAnnotations = existing?.metadata.annotations ?? {};
+  const overCapacityOk = truncated ? existingAnnotations[OVER_CAPACITY_ANNOTATION] === 'truncated' : existingAnnotations[OVER_CAPACITY_ANNOTATION] === undefined;
+  if (existing && jsonEqual(arr(existing, 'subsets'), subsets) && jsonEqual(existing.metadata.labels ?? {}, labels) && overCapacityOk) return;
 
-  function reconcile(key: string): void {
-    if (!ctx) return;
-    const { store, clock } = ctx;
-    const { namespace, name } = splitKey(key);
-    if (!namespace) return;
-    const service = store.tryGet('services', namespace, name);
-    if (!service) {
-      try {
-        store.delete('endpoints', namespace, name);
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
-      return;
-    }
-    const selector = managedSelector(service);
-    if (!selector) return;
-    const pods = store
-      .list('pods', { namespace })
-      .items.filter((p) => matchesMap(selector, labelsOf(p)))
-      .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
-    const { subsets, truncated } = truncateSubsets(computeSubsets(service, pods));
-    const labels = serviceLabels(service);
-    const existing = store.tryGet('endpoints', namespace, name);
-    const existingAnnotations = existing?.metadata.annotations ?? {};
-    const overCapacityOk = truncated ? existingAnnotations[OVER_CAPACITY_ANNOTATION] === 'truncated' : existingAnnotations[OVER_CAPACITY_ANNOTATION] === undefined;
-    if (existing && jsonEqual(arr(existing, 'subsets'), subsets) && jsonEqual(existing.metadata.labels ?? {}, labels) && overCapacityOk) return;
-
-    const trigger = rfc3339Nano(clock.now());
-    const annotations: Record<string, string> = { ...existingAnnotations, [TRIGGER_TIME_ANNOTATION]: trigger };
-    if (truncated) annotations[OVER_CAPACITY_ANNOTATION] = 'truncated';
-    else delete annotations[OVER_CAPACITY_ANNOTATION];
-    if (!existing) {
-      const body: KubeObject = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, labels, annotations } };
-      if (subsets.length) body.subsets = subsets;
-      store.create('endpoints', namespace, body);
-      return;
-    }
-    store.mutate('endpoints', namespace, name, (copy) => {
-      copy.metadata.labels = labels;
-      copy.metadata.annotations = annotations;
-      if (subsets.length) copy.subsets = subsets;
-      else delete copy.subsets;
-      return copy;
-    });
+  const trigger = rfc3339Nano(clock.now());
+  const annotations: Record<string, string> = { ...existingAnnotations, [TRIGGER_TIME_ANNOTATION]: trigger };
+  if (truncated) annotations[OVER_CAPACITY_ANNOTATION] = 'truncated';
+  else delete annotations[OVER_CAPACITY_ANNOTATION];
+  if (!existing) {
+    const body: KubeObject = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, labels, annotations } };
+    if (subsets.length) body.subsets = subsets;
+    store.create('endpoints', namespace, body);
+    return;
   }
-
-  return {
-    name: 'endpoint-controller',
-    start(context) {
-      ctx = context;
-      queue = new KeyedQueue(context.clock, reconcile, (key, error) => context.log(`endpoints ${key}: ${errorMessage(error)}`));
-      unsubscribe = context.store.subscribe(onChange);
-      for (const svc of context.store.list('services').items) {
-        index.set(svc);
-        queue.add(objectKey(svc));
-      }
-    },
-    stop() {
-      unsubscribe?.();
-      queue?.stop();
-      index.clear();
-      ctx = undefined;
-    },
-  };
+  store.mutate('endpoints', namespace, name, (copy) => {
+    copy.metadata.labels = labels;
+    copy.metadata.annotations = annotations;
+    if (subsets.length) copy.subsets = subsets;
+    else delete copy.subsets;
+    return copy;
+  });
 }

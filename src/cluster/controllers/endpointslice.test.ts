@@ -1,35 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
-import { createStore } from '../store/index.js';
 import type { Store } from '../store/types.js';
 import { createEndpointSliceController, desiredEndpoints, planSlices } from './endpointslice.js';
-import type { Controller, ControllerContext } from './runtime.js';
+import type { Controller } from './runtime.js';
+import { controllerHarness } from './test-support.js';
 
-function harness(controllers: Controller[]) {
-  const clock = new ManualClock();
-  const store = createStore({ clock });
-  const ctx: ControllerContext = { store, clock, speed: 1, duration: (ms) => ms, events: { record() {} }, log: () => {} };
-  store.create('namespaces', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
-  for (const n of [1, 2]) {
-    store.create('nodes', undefined, {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name: `node-${n}`, labels: { 'topology.kubernetes.io/zone': `zone-${n}` } },
-    });
-  }
-  for (const c of controllers) c.start(ctx);
-  const settle = async () => {
-    let last = '';
-    for (let stable = 0, i = 0; stable < 3 && i < 500; i++) {
-      await new Promise((r) => setImmediate(r));
-      const rv = store.currentResourceVersion();
-      stable = rv === last ? stable + 1 : 0;
-      last = rv;
-    }
-  };
-  return { store, clock, settle, stop: () => controllers.forEach((c) => c.stop()) };
-}
+const harness = (controllers: Controller[]) =>
+  controllerHarness(controllers, {
+    seed: (store) => {
+      for (const n of [1, 2]) {
+        store.create('nodes', undefined, {
+          apiVersion: 'v1',
+          kind: 'Node',
+          metadata: { name: `node-${n}`, labels: { 'topology.kubernetes.io/zone': `zone-${n}` } },
+        });
+      }
+    },
+  });
 
 interface PodOpts {
   ip?: string;

@@ -21,16 +21,16 @@
  */
 import type { KubeObject } from '../../lib/kube-object.js';
 import type { StoreChange } from '../store/types.js';
-import { KeyedQueue, objectKey, splitKey, type Controller, type ControllerContext } from './runtime.js';
+import { deleteIfPresent, splitKey, type Controller } from './runtime.js';
 import {
-  isPod,
-  isService,
   managedSelector,
   findPort,
   podHostname,
   podIp,
+  selectedPods,
   serviceLabels,
-  ServiceSelectorIndex,
+  serviceKeyedController,
+  type ServiceSync,
   shouldPodBeInEndpoints,
   targetRef,
   TRIGGER_TIME_ANNOTATION,
@@ -39,13 +39,10 @@ import {
   arr,
   canonicalJson,
   controllerRef,
-  errorMessage,
   isNotFound,
   isPodReady,
   isTerminating,
   jsonEqual,
-  labelsOf,
-  matchesMap,
   obj,
   ownerReference,
   rfc3339Nano,
@@ -209,30 +206,18 @@ export function planSlices(
 
 export function createEndpointSliceController(options: EndpointSliceControllerOptions = {}): Controller {
   const maxPerSlice = options.maxEndpointsPerSlice ?? 100;
-  let ctx: ControllerContext | undefined;
-  let queue: KeyedQueue | undefined;
-  let unsubscribe: (() => void) | undefined;
-  const index = new ServiceSelectorIndex();
 
-  function onChange(change: StoreChange): void {
-    if (isService(change)) {
-      const key = objectKey(change.object);
-      if (change.type === 'DELETED') index.delete(key);
-      else index.set(change.object);
-      queue?.add(key);
-    } else if (isPod(change)) {
-      for (const key of index.forPod(change.object, change.previous)) queue?.add(key);
-    } else if (change.resource.group === '' && change.resource.plural === 'nodes' && change.type !== 'MODIFIED') {
-      for (const key of index.keys()) queue?.add(key);
+  function onOtherChange(change: StoreChange, { queue, index }: ServiceSync): void {
+    if (change.resource.group === '' && change.resource.plural === 'nodes' && change.type !== 'MODIFIED') {
+      for (const key of index.keys()) queue.add(key);
     } else if (change.resource.group === 'discovery.k8s.io' && change.resource.plural === 'endpointslices') {
       // Someone else changed or deleted one of our slices: put it back the way it should be.
       const svc = change.object.metadata.labels?.[SERVICE_NAME_LABEL];
-      if (svc && change.object.metadata.labels?.[MANAGED_BY_LABEL] === CONTROLLER_NAME) queue?.add(`${change.object.metadata.namespace}/${svc}`);
+      if (svc && change.object.metadata.labels?.[MANAGED_BY_LABEL] === CONTROLLER_NAME) queue.add(`${change.object.metadata.namespace}/${svc}`);
     }
   }
 
-  function reconcile(key: string): void {
-    if (!ctx) return;
+  function reconcile({ ctx, queue }: ServiceSync, key: string): void {
     const { store, clock } = ctx;
     const { namespace, name } = splitKey(key);
     if (!namespace) return;
@@ -242,14 +227,11 @@ export function createEndpointSliceController(options: EndpointSliceControllerOp
     const selector = managedSelector(service);
     if (!selector) return;
 
-    const pods = store
-      .list('pods', { namespace })
-      .items.filter((p) => matchesMap(selector, labelsOf(p)))
-      .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+    const pods = selectedPods(store, namespace, selector);
     const nodes = new Map<string, string>();
     for (const n of store.list('nodes').items) nodes.set(n.metadata.name ?? '', n.metadata.labels?.[ZONE_LABEL] ?? '');
     const { groups, missingNode } = desiredEndpoints(service, pods, nodes);
-    if (missingNode) queue?.addAfter(key, ctx.duration(1000));
+    if (missingNode) queue.addAfter(key, ctx.duration(1000));
 
     const labels = { ...serviceLabels(service), [SERVICE_NAME_LABEL]: name, [MANAGED_BY_LABEL]: CONTROLLER_NAME };
     const managed = store.list(SLICES, { namespace, labelSelector: `${SERVICE_NAME_LABEL}=${name},${MANAGED_BY_LABEL}=${CONTROLLER_NAME}` }).items;
@@ -296,32 +278,8 @@ export function createEndpointSliceController(options: EndpointSliceControllerOp
         if (!isNotFound(error)) throw error;
       }
     }
-    for (const slice of [...plan.remove, ...stale]) {
-      try {
-        store.delete(SLICES, namespace, slice.metadata.name ?? '');
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
-    }
+    for (const slice of [...plan.remove, ...stale]) deleteIfPresent(store, SLICES, namespace, slice.metadata.name ?? '');
   }
 
-  return {
-    name: 'endpointslice-controller',
-    start(context) {
-      ctx = context;
-      queue = new KeyedQueue(context.clock, reconcile, (key, error) => context.log(`endpointslices ${key}: ${errorMessage(error)}`));
-      unsubscribe = context.store.subscribe(onChange);
-      for (const svc of context.store.list('services').items) {
-        index.set(svc);
-        queue.add(objectKey(svc));
-      }
-    },
-    stop() {
-      unsubscribe?.();
-      queue?.stop();
-      index.clear();
-      ctx = undefined;
-    },
-  };
+  return serviceKeyedController('endpointslice-controller', 'endpointslices', reconcile, onOtherChange);
 }
-

@@ -1,36 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
-import { createStore } from '../store/index.js';
 import type { Store } from '../store/types.js';
 import { createLoadBalancerController, LB_CLEANUP_FINALIZER } from './loadbalancer.js';
-import type { Controller, ControllerContext } from './runtime.js';
+import type { Controller } from './runtime.js';
 import { createServiceAllocator } from './service-allocator.js';
+import { controllerHarness } from './test-support.js';
 
 function harness(controllers: Controller[]) {
-  const clock = new ManualClock();
-  const s: Store = createStore({ clock, admission: [createServiceAllocator(() => s)] });
-  const events: string[] = [];
-  const ctx: ControllerContext = {
-    store: s,
-    clock,
-    speed: 1,
-    duration: (ms) => ms,
-    events: { record: (i, type, reason, message, source) => events.push(`${i.metadata.name} ${type} ${reason} ${message} (${source.component})`) },
-    log: () => {},
+  const h = controllerHarness(controllers, { admission: (store) => [createServiceAllocator(store)] });
+  // These tests compare events as one line each: `<object> <type> <reason> <message> (<component>)`.
+  return {
+    ...h,
+    get events() {
+      return h.events.map((e) => `${e.name} ${e.type} ${e.reason} ${e.message} (${e.component})`);
+    },
   };
-  s.create('namespaces', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
-  for (const c of controllers) c.start(ctx);
-  const settle = async () => {
-    let last = '';
-    for (let stable = 0, i = 0; stable < 3 && i < 500; i++) {
-      await new Promise((r) => setImmediate(r));
-      const rv = s.currentResourceVersion();
-      stable = rv === last ? stable + 1 : 0;
-      last = rv;
-    }
-  };
-  return { store: s, clock, events, settle, stop: () => controllers.forEach((c) => c.stop()) };
 }
 
 function lb(name: string, extra: Record<string, unknown> = {}): KubeObject {

@@ -259,6 +259,16 @@ export function isPodReady(pod: KubeObject): boolean {
   return podCondition(pod, 'Ready')?.status === 'True';
 }
 
+/** spec.replicas of a Deployment, ReplicaSet or StatefulSet; the API defaults it to 1. */
+export function specReplicas(workload: KubeObject): number {
+  return num(workload, 'spec', 'replicas') ?? 1;
+}
+
+/** spec.minReadySeconds as the real milliseconds it lasts at the cluster's speed (ctx.duration). */
+export function minReadyRealMs(workload: KubeObject, ctx: { duration(simulatedMs: number): number }): number {
+  return ctx.duration((num(workload, 'spec', 'minReadySeconds') ?? 0) * 1000);
+}
+
 /**
  * podutil.IsPodAvailable: Ready, and Ready for at least minReadySeconds (given here as the real
  * milliseconds it lasts at the cluster's speed). Returns how long until it will be, to requeue.

@@ -1,50 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
-import { createStore } from '../store/index.js';
 import { forbiddenReason } from '../store/errors.js';
 import type { AdmissionHook, Store } from '../store/types.js';
 import { compareForDeletion, createReplicaSetController } from './replicaset.js';
-import type { Controller, ControllerContext } from './runtime.js';
+import type { Controller } from './runtime.js';
+import { controllerHarness, markPodReady } from './test-support.js';
 
-interface Recorded {
-  kind?: string;
-  name?: string;
-  type: string;
-  reason: string;
-  message: string;
-  component: string;
-}
+const harness = (controllers: Controller[], admission: AdmissionHook[] = []) => controllerHarness(controllers, { admission });
 
-function harness(controllers: Controller[], admission: AdmissionHook[] = []) {
-  const clock = new ManualClock();
-  const store = createStore({ clock, admission });
-  const events: Recorded[] = [];
-  const ctx: ControllerContext = {
-    store,
-    clock,
-    speed: 1,
-    duration: (ms) => ms,
-    events: {
-      record(involved, type, reason, message, source) {
-        events.push({ kind: involved.kind, name: involved.metadata.name, type, reason, message, component: source.component });
-      },
-    },
-    log: () => {},
-  };
-  store.create('namespaces', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
-  for (const c of controllers) c.start(ctx);
-  const settle = async () => {
-    let last = '';
-    for (let stable = 0, i = 0; stable < 3 && i < 500; i++) {
-      await new Promise((r) => setImmediate(r));
-      const rv = store.currentResourceVersion();
-      stable = rv === last ? stable + 1 : 0;
-      last = rv;
-    }
-  };
-  return { store, clock, events, settle, stop: () => controllers.forEach((c) => c.stop()) };
-}
 
 function replicaSet(name: string, replicas: number, extra: Record<string, unknown> = {}): KubeObject {
   return {
@@ -68,20 +32,7 @@ function pods(store: Store, app: string): KubeObject[] {
 }
 
 function makeReady(store: Store, clock: ManualClock, pod: KubeObject): void {
-  store.mutate(
-    'pods',
-    'default',
-    pod.metadata.name ?? '',
-    (copy) => {
-      copy.status = {
-        phase: 'Running',
-        podIP: '10.244.1.5',
-        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(clock.now()).toISOString() }],
-      };
-      return copy;
-    },
-    { subresource: 'status' },
-  );
+  markPodReady(store, clock, pod, '10.244.1.5');
 }
 
 let stop: (() => void) | undefined;

@@ -31,6 +31,7 @@ import {
   jsonEqual,
   labelsOf,
   matchesLabelSelector,
+  minReadyRealMs,
   matchesMap,
   nowIso,
   num,
@@ -40,6 +41,7 @@ import {
   podCondition,
   podFromTemplate,
   podPhase,
+  specReplicas,
   stringMap,
   type JsonObject,
 } from './pod-template.js';
@@ -118,7 +120,7 @@ export function createReplicaSetController(options: ReplicaSetControllerOptions 
 
     const claimed = claimPods(rs, selector);
     const active = claimed.filter(isPodActive);
-    const replicas = num(rs, 'spec', 'replicas') ?? 1;
+    const replicas = specReplicas(rs);
     let manageError: { reason: string; message: string } | undefined;
 
     if (!isTerminating(rs)) {
@@ -161,7 +163,7 @@ export function createReplicaSetController(options: ReplicaSetControllerOptions 
     // Status is computed from what the store holds now: the creates and deletes above are
     // synchronous, so there is no expectation cache to wait on.
     const pods = listOwned(rs).filter(isPodActive);
-    const minReadyMs = ctx.duration((num(rs, 'spec', 'minReadySeconds') ?? 0) * 1000);
+    const minReadyMs = minReadyRealMs(rs, ctx);
     const now = clock.now();
     const templateLabels = stringMap(obj(rs, 'spec', 'template', 'metadata')?.labels);
     let ready = 0;

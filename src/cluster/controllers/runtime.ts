@@ -13,7 +13,8 @@
  */
 import type { Clock, TimerHandle } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
-import type { Store } from '../store/types.js';
+import type { ResourceName, Store } from '../store/types.js';
+import { isNotFound } from './pod-template.js';
 
 export interface EventRecorder {
   /**
@@ -120,4 +121,19 @@ export function objectKey(object: KubeObject): string {
 export function splitKey(key: string): { namespace: string | undefined; name: string } {
   const slash = key.indexOf('/');
   return slash < 0 ? { namespace: undefined, name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
+
+/**
+ * Deletes an object that may already be gone: controllers race the garbage collector and users,
+ * and a NotFound there means the desired state is reached (the real controllers ignore it too).
+ * Returns whether this call deleted it.
+ */
+export function deleteIfPresent(store: Store, resource: ResourceName, namespace: string | undefined, name: string): boolean {
+  try {
+    store.delete(resource, namespace, name);
+    return true;
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    return false;
+  }
 }

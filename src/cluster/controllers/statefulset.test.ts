@@ -7,44 +7,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
 import { startEmbeddedCluster } from '../index.js';
-import { createStore } from '../store/index.js';
 import type { Store } from '../store/types.js';
-import type { ControllerContext } from './runtime.js';
 import { createStatefulSetController, podOrdinal, POD_INDEX_LABEL, POD_NAME_LABEL } from './statefulset.js';
-
-interface Recorded {
-  type: string;
-  reason: string;
-  message: string;
-}
+import { controllerHarness } from './test-support.js';
 
 /** The StatefulSet controller alone on a ManualClock; the test plays the kubelet. */
 function harness() {
-  const clock = new ManualClock();
-  const store = createStore({ clock });
-  const events: Recorded[] = [];
-  const ctx: ControllerContext = {
-    store,
-    clock,
-    speed: 1,
-    duration: (ms) => ms,
-    events: { record: (_i, type, reason, message) => events.push({ type, reason, message }) },
-    log: () => {},
-  };
-  store.create('namespaces', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
-  const controller = createStatefulSetController();
-  controller.start(ctx);
-  const settle = async () => {
-    let last = '';
-    for (let stable = 0, i = 0; stable < 3 && i < 500; i++) {
-      await new Promise((r) => setImmediate(r));
-      const rv = store.currentResourceVersion();
-      stable = rv === last ? stable + 1 : 0;
-      last = rv;
-    }
-  };
-  stop = () => controller.stop();
-  return { store, clock, events, settle };
+  const h = controllerHarness([createStatefulSetController()]);
+  stop = h.stop;
+  return h;
 }
 
 function statefulSet(spec: Record<string, unknown> = {}, image = 'nginx:1.27'): KubeObject {
@@ -143,7 +114,7 @@ describe('statefulset controller', () => {
     expect(pod.metadata.labels).toEqual({ app: 'web', 'controller-revision-hash': revision, [POD_NAME_LABEL]: 'web-0', [POD_INDEX_LABEL]: '0' });
     expect(pod.spec).toMatchObject({ hostname: 'web-0', subdomain: 'web' });
     expect(pod.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'StatefulSet', name: 'web', controller: true, blockOwnerDeletion: true });
-    expect(h.events).toContainEqual({ type: 'Normal', reason: 'SuccessfulCreate', message: 'create Pod web-0 in StatefulSet web successful' });
+    expect(h.events).toContainEqual({ kind: 'StatefulSet', name: 'web', type: 'Normal', reason: 'SuccessfulCreate', message: 'create Pod web-0 in StatefulSet web successful', component: 'statefulset-controller' });
     const rev = h.store.get('controllerrevisions.apps', 'default', revision);
     expect(rev).toMatchObject({ revision: 1, data: { spec: { template: { $patch: 'replace' } } } });
     expect(rev.metadata.labels?.['controller.kubernetes.io/hash']).toBe(revision.slice('web-'.length));
@@ -280,7 +251,7 @@ describe('statefulset controller', () => {
     const uid = pods(h.store)[0]?.metadata.uid;
     setPhase(h.store, h.clock, 'web-0', 'Failed', false);
     await h.settle();
-    expect(h.events).toContainEqual({ type: 'Warning', reason: 'RecreatingFailedPod', message: 'StatefulSet default/web is recreating failed Pod web-0' });
+    expect(h.events).toContainEqual({ kind: 'StatefulSet', name: 'web', type: 'Warning', reason: 'RecreatingFailedPod', message: 'StatefulSet default/web is recreating failed Pod web-0', component: 'statefulset-controller' });
     expect(names(h.store)).toEqual(['web-0']);
     expect(pods(h.store)[0]?.metadata.uid).not.toBe(uid);
   });

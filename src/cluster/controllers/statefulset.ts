@@ -42,25 +42,27 @@ import {
   jsonEqual,
   labelsOf,
   matchesLabelSelector,
+  minReadyRealMs,
   num,
   obj,
   ownerReference,
   podAvailability,
   podFromTemplate,
   podPhase,
+  specReplicas,
   str,
-  stringMap,
   type JsonObject,
 } from './pod-template.js';
+import { ensureRevision, ownedRevisions, truncateRevisions, type RevisionOwnerKind } from './controller-revision.js';
 import { KeyedQueue, objectKey, splitKey, type Controller, type ControllerContext } from './runtime.js';
 
 const STS = 'statefulsets.apps';
-const REVISIONS = 'controllerrevisions.apps';
 const SOURCE = { component: 'statefulset-controller' };
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 /** The label history.NewControllerRevision puts on a StatefulSet's ControllerRevisions. */
 export const REVISION_HASH_LABEL = 'controller.kubernetes.io/hash';
+const HISTORY: RevisionOwnerKind = { kind: 'StatefulSet', hashLabel: REVISION_HASH_LABEL };
 /** Simulated wait before retrying a sync whose create or delete the API refused. */
 const RETRY_MS = 10_000;
 
@@ -135,36 +137,11 @@ export function createStatefulSetController(): Controller {
 
   /* ---------------- revisions */
 
-  function revisionNumber(r: KubeObject): number {
-    return num(r, 'revision') ?? 0;
-  }
-
   /** getStatefulSetRevisions: the update revision (created or renumbered) and the current one. */
   function ensureRevisions(set: KubeObject, template: JsonObject, hash: string): Revisions {
     const { store } = live();
-    const namespace = set.metadata.namespace;
-    const owned = store.list(REVISIONS, { namespace }).items.filter((r) => controllerRef(r)?.uid === set.metadata.uid);
-    const maxRevision = Math.max(0, ...owned.map(revisionNumber));
-    const name = `${set.metadata.name}-${hash}`;
-    let update = owned.find((r) => r.metadata.name === name);
-    if (!update) {
-      update = store.create(REVISIONS, namespace, {
-        apiVersion: 'apps/v1',
-        kind: 'ControllerRevision',
-        metadata: {
-          name,
-          namespace,
-          labels: { ...stringMap(obj(template, 'metadata')?.labels), [REVISION_HASH_LABEL]: hash },
-          ownerReferences: [ownerReference(set, 'apps/v1', 'StatefulSet')],
-        },
-        data: { spec: { template: { ...clone(template), $patch: 'replace' } } },
-        revision: maxRevision + 1,
-      });
-      owned.push(update);
-    } else if (revisionNumber(update) < maxRevision) {
-      // A rollback to an earlier template makes that revision the newest again.
-      update = store.mutate(REVISIONS, namespace, name, (copy) => ({ ...copy, revision: maxRevision + 1 })) ?? update;
-    }
+    const owned = ownedRevisions(store, set);
+    const update = ensureRevision(store, set, HISTORY, owned, template, hash);
     const currentName = str(set, 'status', 'currentRevision');
     const current = owned.find((r) => r.metadata.name === currentName) ?? update;
     return { current, update };
@@ -173,20 +150,8 @@ export function createStatefulSetController(): Controller {
   /** truncateHistory: revisions no live Pod uses, oldest first, beyond revisionHistoryLimit. */
   function truncateHistory(set: KubeObject, revisions: Revisions, pods: KubeObject[]): void {
     const { store } = live();
-    const namespace = set.metadata.namespace;
     const inUse = new Set([revisions.current.metadata.name, revisions.update.metadata.name, ...pods.map(podRevision)]);
-    const unused = store
-      .list(REVISIONS, { namespace })
-      .items.filter((r) => controllerRef(r)?.uid === set.metadata.uid && !inUse.has(r.metadata.name))
-      .sort((a, b) => revisionNumber(a) - revisionNumber(b));
-    const limit = num(set, 'spec', 'revisionHistoryLimit') ?? 10;
-    for (const r of unused.slice(0, Math.max(0, unused.length - limit))) {
-      try {
-        store.delete(REVISIONS, namespace, r.metadata.name ?? '');
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
-    }
+    truncateRevisions(store, set, ownedRevisions(store, set).filter((r) => !inUse.has(r.metadata.name)));
   }
 
   /** The template a revision holds (ApplyRevision), without the $patch directive. */
@@ -412,14 +377,14 @@ export function createStatefulSetController(): Controller {
     const template = obj(set, 'spec', 'template') ?? {};
     const revisions = ensureRevisions(set, template, computeHash(template, num(set, 'status', 'collisionCount') ?? 0));
     const start = num(set, 'spec', 'ordinals', 'start') ?? 0;
-    const count = num(set, 'spec', 'replicas') ?? 1;
+    const count = specReplicas(set);
     const s: SetSync = {
       set,
       namespace,
       revisions,
       replicas: new Array<KubeObject | undefined>(count).fill(undefined),
       condemned: [],
-      minReadyMs: ctx.duration((num(set, 'spec', 'minReadySeconds') ?? 0) * 1000),
+      minReadyMs: minReadyRealMs(set, ctx),
       now: clock.now(),
       failed: false,
     };

@@ -247,6 +247,19 @@ describe('rows per kind', () => {
   });
 });
 
+describe('workload columns', () => {
+  // printers.go column order; priority 1 = shown with -o wide only.
+  const columns = (plural: string, kind: string) => tableColumns(type(plural, kind, 'apps')).map((c) => `${c.name}${c.priority ? '*' : ''}`);
+  it.each([
+    ['deployments', 'Deployment', ['Name', 'Ready', 'Up-to-date', 'Available', 'Age', 'Containers*', 'Images*', 'Selector*']],
+    ['replicasets', 'ReplicaSet', ['Name', 'Desired', 'Current', 'Ready', 'Age', 'Containers*', 'Images*', 'Selector*']],
+    ['statefulsets', 'StatefulSet', ['Name', 'Ready', 'Age', 'Containers*', 'Images*']],
+    ['daemonsets', 'DaemonSet', ['Name', 'Desired', 'Current', 'Ready', 'Up-to-date', 'Available', 'Node Selector', 'Age', 'Containers*', 'Images*', 'Selector*']],
+  ])('%s', (plural, kind, expected) => {
+    expect(columns(plural, kind)).toEqual(expected);
+  });
+});
+
 describe('toTable', () => {
   const t = type('configmaps', 'ConfigMap');
   const cm: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', resourceVersion: '7', creationTimestamp: ago(5) }, data: {} };

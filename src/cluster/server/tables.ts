@@ -287,109 +287,64 @@ const CONTAINERS = wide(col('Containers', 'Names of each container in the templa
 const IMAGES = wide(col('Images', 'Images referenced by each container in the template.'));
 const SELECTOR = wide(col('Selector', 'Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.'));
 
-const deploymentPrinter: Printer = {
-  columns: [
-    NAME,
+/**
+ * printDeployment, printReplicaSet, printDaemonSet and printStatefulSet share a layout: Name, the
+ * kind's counts, Age, then the wide Containers and Images (and Selector, except for StatefulSets).
+ */
+function workloadPrinter(counts: TableColumn[], countCells: (spec: Rec, status: Rec) => unknown[], withSelector = true): Printer {
+  return {
+    columns: [NAME, ...counts, AGE, CONTAINERS, IMAGES, ...(withSelector ? [SELECTOR] : [])],
+    cells(obj, now) {
+      const spec = rec(obj['spec']);
+      const c = containers(obj);
+      const selector = withSelector ? [formatLabelSelector(spec['selector'])] : [];
+      return [name(obj), ...countCells(spec, rec(obj['status'])), created(obj, now), c.names, c.images, ...selector];
+    },
+  };
+}
+
+const deploymentPrinter = workloadPrinter(
+  [
     col('Ready', 'Number of the pod with ready state'),
     col('Up-to-date', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.', { type: 'integer' }),
     col('Available', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.', { type: 'integer' }),
-    AGE,
-    CONTAINERS,
-    IMAGES,
-    SELECTOR,
   ],
-  cells(obj, now) {
-    const spec = rec(obj['spec']);
-    const status = rec(obj['status']);
-    const c = containers(obj);
-    return [
-      name(obj),
-      `${num(status['readyReplicas'])}/${num(spec['replicas'])}`,
-      num(status['updatedReplicas']),
-      num(status['availableReplicas']),
-      created(obj, now),
-      c.names,
-      c.images,
-      formatLabelSelector(spec['selector']),
-    ];
-  },
-};
+  (spec, status) => [`${num(status['readyReplicas'])}/${num(spec['replicas'])}`, num(status['updatedReplicas']), num(status['availableReplicas'])],
+);
 
-const replicaSetPrinter: Printer = {
-  columns: [
-    NAME,
+const replicaSetPrinter = workloadPrinter(
+  [
     col('Desired', 'Number of desired pods.', { type: 'integer' }),
     col('Current', 'Number of actual replicas.', { type: 'integer' }),
     col('Ready', 'Number of ready replicas.', { type: 'integer' }),
-    AGE,
-    CONTAINERS,
-    IMAGES,
-    SELECTOR,
   ],
-  cells(obj, now) {
-    const spec = rec(obj['spec']);
-    const status = rec(obj['status']);
-    const c = containers(obj);
-    return [
-      name(obj),
-      num(spec['replicas']),
-      num(status['replicas']),
-      num(status['readyReplicas']),
-      created(obj, now),
-      c.names,
-      c.images,
-      formatLabelSelector(spec['selector']),
-    ];
-  },
-};
+  (spec, status) => [num(spec['replicas']), num(status['replicas']), num(status['readyReplicas'])],
+);
 
-const statefulSetPrinter: Printer = {
-  columns: [NAME, col('Ready', 'Number of the pod with ready state'), AGE, CONTAINERS, IMAGES],
-  cells(obj, now) {
-    const c = containers(obj);
-    return [
-      name(obj),
-      `${num(rec(obj['status'])['readyReplicas'])}/${num(rec(obj['spec'])['replicas'])}`,
-      created(obj, now),
-      c.names,
-      c.images,
-    ];
-  },
-};
+const statefulSetPrinter = workloadPrinter(
+  [col('Ready', 'Number of the pod with ready state')],
+  (spec, status) => [`${num(status['readyReplicas'])}/${num(spec['replicas'])}`],
+  false,
+);
 
-const daemonSetPrinter: Printer = {
-  columns: [
-    NAME,
+const daemonSetPrinter = workloadPrinter(
+  [
     col('Desired', 'The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod).', { type: 'integer' }),
     col('Current', 'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod.', { type: 'integer' }),
     col('Ready', 'numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition.', { type: 'integer' }),
     col('Up-to-date', 'The total number of nodes that are running updated daemon pod', { type: 'integer' }),
     col('Available', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)', { type: 'integer' }),
     col('Node Selector', 'NodeSelector is a selector which must be true for the pod to fit on a node.'),
-    AGE,
-    CONTAINERS,
-    IMAGES,
-    SELECTOR,
   ],
-  cells(obj, now) {
-    const spec = rec(obj['spec']);
-    const status = rec(obj['status']);
-    const c = containers(obj);
-    return [
-      name(obj),
-      num(status['desiredNumberScheduled']),
-      num(status['currentNumberScheduled']),
-      num(status['numberReady']),
-      num(status['updatedNumberScheduled']),
-      num(status['numberAvailable']),
-      formatLabels(rec(rec(spec['template'])['spec'])['nodeSelector']),
-      created(obj, now),
-      c.names,
-      c.images,
-      formatLabelSelector(spec['selector']),
-    ];
-  },
-};
+  (spec, status) => [
+    num(status['desiredNumberScheduled']),
+    num(status['currentNumberScheduled']),
+    num(status['numberReady']),
+    num(status['updatedNumberScheduled']),
+    num(status['numberAvailable']),
+    formatLabels(rec(rec(spec['template'])['spec'])['nodeSelector']),
+  ],
+);
 
 /** getServiceExternalIP (printers.go): '<pending>' for a LoadBalancer with no ingress yet. */
 function serviceExternalIP(svc: KubeObject): string {
