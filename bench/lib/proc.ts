@@ -1,11 +1,16 @@
 /**
  * Child processes under measurement: kubespy (node bin/kubespy.js) and kubectl. Every stdout line
  * is stamped with the monotonic time its chunk arrived, so "write → line" and "spawn → first
- * frame" are measured in the benchmark's own clock; RSS is read from /proc (Linux).
+ * frame" are measured in the benchmark's own clock; RSS is read from /proc (Linux). With `relay`
+ * the lines are stamped in a small relay process instead (relay.mjs): this process runs the
+ * embedded cluster and reads a line only when its event loop is free of the controllers' work.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const RELAY = fileURLToPath(new URL('./relay.mjs', import.meta.url));
 
 export interface Line {
   text: string;
@@ -40,12 +45,18 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   keepLines?: number;
   nodeArgs?: string[];
+  /**
+   * Run the command under relay.mjs, which stamps each line as it arrives (latency). The relay
+   * adds a process to the tree: not for memory measurements.
+   */
+  relay?: boolean;
 }
 
 export function spawnMeasured(name: string, command: string, args: string[], options: SpawnOptions = {}): Measured {
   const keep = options.keepLines ?? 10_000;
   const startedAt = performance.now();
-  const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [file, argv] = options.relay ? [process.execPath, [RELAY, command, ...args]] : [command, args];
+  const child = spawn(file, argv, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const waiters = new Set<Waiter>();
   let partial = '';
   const measured: Measured = {
@@ -89,8 +100,8 @@ export function spawnMeasured(name: string, command: string, args: string[], opt
     measured.stdoutBytes += Buffer.byteLength(chunk);
     const parts = (partial + chunk).split('\n');
     partial = parts.pop() ?? '';
-    for (const text of parts) {
-      const line = { text, at };
+    for (const raw of parts) {
+      const line = options.relay ? relayed(raw, at) : { text: raw, at };
       measured.lineCount++;
       measured.lines.push(line);
       if (measured.lines.length > keep) measured.lines.shift();
@@ -114,6 +125,14 @@ export function spawnMeasured(name: string, command: string, args: string[], opt
     waiters.clear();
   });
   return measured;
+}
+
+/** A relay.mjs line "<wall-clock ms>\t<text>", its stamp turned into this process's performance.now(). */
+function relayed(raw: string, fallback: number): Line {
+  const tab = raw.indexOf('\t');
+  const stamp = Number(raw.slice(0, tab));
+  if (tab < 0 || !Number.isFinite(stamp)) return { text: raw, at: fallback };
+  return { text: raw.slice(tab + 1), at: stamp - performance.timeOrigin };
 }
 
 function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {

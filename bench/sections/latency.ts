@@ -4,7 +4,9 @@
  * write is one sample for each). The write flips the Service between ClusterIP and NodePort: both
  * tools must print it (kubespy's report changes type and address). Measured idle and under 500
  * writes/s of unrelated churn: annotation writes to 500 other Pods of the same namespace, which
- * the Service does not select.
+ * the Service does not select. Each tool runs under bench/lib/relay.mjs, which stamps its lines
+ * as they arrive: this process is busy with the cluster's controllers right after each write and
+ * would otherwise stamp lines late, and by how much depends on which tool printed first.
  */
 import { performance } from 'node:perf_hooks';
 import type { Store } from '../../src/cluster/store/types.js';
@@ -73,8 +75,9 @@ export async function runLatency(ctx: BenchContext): Promise<SectionResult> {
     const others = createPods(bench.store, NS, 'other', CHURN_PODS, () => ({ app: 'other' }), nodesFor(CHURN_PODS));
     await waitUntil('all Pods ready', () => readyPods(bench.store, NS) === 3 + CHURN_PODS, 60_000, 250);
 
-    const spy = bench.kubespy(['trace', 'svc', 'web', '-n', NS, '-o', 'json'], { keepLines: 50 });
-    const kubectl = bench.kubectl(['get', 'svc', 'web', '-n', NS, '-w', '-o', 'json'], { keepLines: 200 });
+    // Lines stamped in a relay process: this one runs the cluster and its controllers.
+    const spy = bench.kubespy(['trace', 'svc', 'web', '-n', NS, '-o', 'json'], { keepLines: 50, relay: true });
+    const kubectl = bench.kubectl(['get', 'svc', 'web', '-n', NS, '-w', '-o', 'json'], { keepLines: 200, relay: true });
     try {
       await Promise.all([
         spy.waitForLine((l) => l.text.includes('"verdict":"ready"'), 20_000, { seen: true }),

@@ -6,12 +6,13 @@
  * kubespy traces the Deployment when `trace deployment` exists, else
  * the Service selecting the same Pods (the row says which).
  */
-import { deployment, service } from '../../src/cluster/scenarios/manifests.js';
-import { createNamespace, kubespyTraceHelp, nodesFor, readyPods, sleep, startBenchCluster, waitUntil } from '../lib/cluster.js';
+import { service } from '../../src/cluster/scenarios/manifests.js';
+import { createNamespace, kubespyTraceHelp, nodesFor, sleep, startBenchCluster, waitUntil } from '../lib/cluster.js';
 import { startChurn } from '../lib/churn.js';
 import { sampleMemory } from '../lib/proc.js';
 import { scaled, type BenchContext, type SectionResult } from '../lib/report.js';
-import { BENCH_SCHEDULER, startRoundRobinScheduler } from '../lib/scheduler.js';
+import { createBigDeployment, startRollout, waitForRollout } from '../lib/rollout.js';
+import { startRoundRobinScheduler } from '../lib/scheduler.js';
 import { percentile, summarize } from '../lib/stats.js';
 
 const NS = 'memory';
@@ -39,13 +40,6 @@ function hasTraceDeployment(): boolean {
   return /\bdeploy(ment)?\b/i.test(kubespyTraceHelp());
 }
 
-interface DeploymentStatus {
-  replicas?: number;
-  updatedReplicas?: number;
-  availableReplicas?: number;
-  observedGeneration?: number;
-}
-
 export async function runMemory(ctx: BenchContext): Promise<SectionResult> {
   const replicas = scaled(ctx, 1000, 20);
   const nodes = nodesFor(replicas * 1.25);
@@ -53,12 +47,8 @@ export async function runMemory(ctx: BenchContext): Promise<SectionResult> {
   const stopScheduler = startRoundRobinScheduler(bench.store, nodes);
   try {
     createNamespace(bench.store, NS);
-    const manifest = deployment({ name: 'big', namespace: NS, replicas, labels: { app: 'big' } });
-    const podSpec = (manifest.spec as { template: { spec: Record<string, unknown> } }).template.spec;
-    podSpec.schedulerName = BENCH_SCHEDULER;
-    bench.store.create('deployments.apps', NS, manifest);
     bench.store.create('services', NS, service({ name: 'big', namespace: NS, selector: { app: 'big' } }));
-    await waitUntil(`${replicas} ready replicas`, () => readyPods(bench.store, NS, 'app=big') === replicas, 180_000, 500);
+    await createBigDeployment(bench.store, NS, 'big', replicas);
     ctx.log(`memory: ${replicas} replicas ready`);
 
     const traceDeployment = hasTraceDeployment();
@@ -73,17 +63,8 @@ export async function runMemory(ctx: BenchContext): Promise<SectionResult> {
       const spySamples = sampleMemory(spy, 100);
       const kubectlSamples = sampleMemory(kubectl, 100);
       const rolloutStarted = performance.now();
-      bench.store.mutate('deployments.apps', NS, 'big', (d) => {
-        const template = (d.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template;
-        for (const container of template.spec.containers) container.image = 'nginx:1.28';
-        return d;
-      });
-      await waitUntil('the rollout to complete', () => {
-        const d = bench.store.get('deployments.apps', NS, 'big');
-        const status = (d.status ?? {}) as DeploymentStatus;
-        return status.observedGeneration === d.metadata.generation && status.updatedReplicas === replicas && status.availableReplicas === replicas && status.replicas === replicas;
-      }, 240_000, 250);
-      await waitUntil('old Pods to go', () => bench.store.list('pods', { namespace: NS }).items.length === replicas, 60_000, 250);
+      startRollout(bench.store, NS, 'big');
+      await waitForRollout(bench.store, NS, 'big', replicas);
       await sleep(1000);
       const rolloutSeconds = (performance.now() - rolloutStarted) / 1000;
       const spyPeak = spySamples.stop().peak;

@@ -126,6 +126,18 @@ describe('loadClusterConfig: merging several KUBECONFIG files', () => {
     expect(cfg.contextName).toBe('x');
   });
 
+  it('reads JSON, YAML and a JSON-looking YAML flow mapping alike, merged in order', async () => {
+    const d = dir();
+    const yaml = write(d, 'yaml', 'apiVersion: v1\nkind: Config\ncurrent-context: y\ncontexts:\n- name: y\n  context: {cluster: c}\n');
+    const flow = write(d, 'flow', '{clusters: [{name: c, cluster: {server: "https://flow.example"}}]}\n');
+    const json = write(d, 'json', kubeconfig({ clusters: { c: { server: 'https://ignored.example' } }, contexts: { j: { cluster: 'c' } } }));
+    const cfg = await loadClusterConfig({ env: { KUBECONFIG: [json, yaml, flow].join(path.delimiter) } });
+    expect(cfg).toMatchObject({ contextName: 'y', server: 'https://ignored.example' });
+    const fromFlow = await loadClusterConfig({ env: { KUBECONFIG: [yaml, flow].join(path.delimiter) } });
+    expect(fromFlow.server).toBe('https://flow.example');
+    expect(fromFlow.contexts).toEqual(['y']);
+  });
+
   it('--kubeconfig wins over $KUBECONFIG, and $KUBECONFIG over ~/.kube/config', async () => {
     const home = dir();
     fs.mkdirSync(path.join(home, '.kube'));

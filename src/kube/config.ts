@@ -90,9 +90,14 @@ interface Merged {
 export async function loadClusterConfig(opts: LoadClusterConfigOptions): Promise<ClusterConfig> {
   const files = kubeconfigFiles(opts);
   if (files === 'in-cluster') return inClusterConfig(opts);
-  // Loaded here, not at module top, so importing kube/ stays cheap (no work at import time).
-  const { parse } = await import('yaml');
-  const merged = mergeFiles(files, parse);
+  const texts = files.map(readKubeconfigText);
+  // A kubeconfig written as JSON (`kubectl config view --flatten -o json`, some tools' output) is
+  // YAML too, but JSON.parse reads it without loading the YAML parser: a ~200 kB chunk whose
+  // compile and first parse are ~15–20 ms of kubespy's start-up (issue 6). The YAML parser is
+  // loaded here, not at module top, and only when some file is not JSON.
+  const json = texts.map(parseJsonObject);
+  const parseYaml: ParseYaml = json.every((doc) => doc !== undefined) ? JSON.parse : (await import('yaml')).parse;
+  const merged = mergeFiles(files.map((file, i) => json[i] ?? parseKubeconfig(file, texts[i] as string, parseYaml)), files);
   return await fromMerged(merged, opts);
 }
 
@@ -137,10 +142,11 @@ function kubeconfigFiles(opts: LoadClusterConfigOptions): string[] | 'in-cluster
 
 type ParseYaml = (text: string) => unknown;
 
-function mergeFiles(files: string[], parseYaml: ParseYaml): Merged {
+/** `docs[i]` is the parsed content of `files[i]`. */
+function mergeFiles(docs: RawEntry[], files: string[]): Merged {
   const merged: Merged = { clusters: new Map(), users: new Map(), contexts: new Map(), files };
-  for (const file of files) {
-    const doc = readKubeconfigFile(file, parseYaml);
+  for (const [i, doc] of docs.entries()) {
+    const file = files[i] as string;
     const current = doc['current-context'];
     if (!merged.currentContext && typeof current === 'string' && current !== '') {
       merged.currentContext = { name: current, file };
@@ -152,10 +158,21 @@ function mergeFiles(files: string[], parseYaml: ParseYaml): Merged {
   return merged;
 }
 
-function readKubeconfigFile(file: string, parseYaml: ParseYaml): RawEntry {
-  let text: string;
+/** The file's content when it is a JSON object, else undefined (the YAML parser decides). */
+function parseJsonObject(text: string): RawEntry | undefined {
+  if (!text.trimStart().startsWith('{')) return undefined;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    const doc: unknown = JSON.parse(text);
+    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as RawEntry) : undefined;
+  } catch {
+    // Not strict JSON (a YAML flow mapping, a trailing comma): the YAML parser reads or rejects it.
+    return undefined;
+  }
+}
+
+function readKubeconfigText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -167,6 +184,9 @@ function readKubeconfigFile(file: string, parseYaml: ParseYaml): RawEntry {
       file,
     );
   }
+}
+
+function parseKubeconfig(file: string, text: string, parseYaml: ParseYaml): RawEntry {
   let doc: unknown;
   try {
     doc = parseYaml(text);

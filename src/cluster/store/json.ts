@@ -8,9 +8,24 @@ export function toJson<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** Copies a value that is already plain JSON (cheaper than a round trip for stored objects). */
+/**
+ * Copies a value that is already plain JSON (stored objects are: toJson on the way in). A
+ * recursive copy of objects and arrays is exact for JSON and ~10× faster than structuredClone on
+ * a Pod (3 µs vs 30 µs here); the store copies on every read, every write, for every subscriber
+ * that reads a change and for every watch event, which made structuredClone its largest cost
+ * under churn (docs/performance.md).
+ */
 export function clone<T>(value: T): T {
-  return structuredClone(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(clone) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = clone((value as Record<string, unknown>)[key]);
+    // JSON.parse makes "__proto__" an own key; plain assignment would set the prototype instead.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else out[key] = item;
+  }
+  return out as T;
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -28,7 +28,7 @@ import {
   tooLargeResourceVersion,
 } from './errors.js';
 import { History, type HistoryEntry } from './history.js';
-import { deepEqual, isRecord, toJson } from './json.js';
+import { clone, deepEqual, isRecord, toJson } from './json.js';
 import { decodeContinue, encodeContinue } from './paging.js';
 import { apiVersionOf, createRegistry, qualifiedResource } from './registry.js';
 import { exactName, parseFieldSelector, parseLabelSelector } from './selectors.js';
@@ -137,28 +137,9 @@ function comparable(obj: KubeObject): KubeObject {
 }
 
 /**
- * Copies a stored object. Stored objects are plain JSON (toJson on the way in), so a recursive
- * copy of objects and arrays is exact — and ~10× faster than structuredClone on a Pod (3 µs vs
- * 30 µs here); the store copies on every read, every write and for every subscriber that reads a
- * change, which made structuredClone its largest cost under churn (docs/performance.md).
- */
-function clone<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(clone) as T;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const item = clone((value as Record<string, unknown>)[key]);
-    // JSON.parse makes "__proto__" an own key; plain assignment would set the prototype instead.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
-    else out[key] = item;
-  }
-  return out as T;
-}
-
-/**
  * The change one subscriber receives. Each subscriber still gets private copies of the objects,
  * but they are made on first read: most controllers look at change.resource and return (a Pod
- * write concerns the kubelet, not the Deployment controller), and two structured clones per
+ * write concerns the kubelet, not the Deployment controller), and two copies per
  * subscriber per write were the store's largest cost under churn (docs/performance.md).
  */
 function privateChange(entry: HistoryEntry, type: ResourceType): StoreChange {
