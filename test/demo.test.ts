@@ -3,8 +3,12 @@
  * through the built CLI over HTTPS, read back as `-o json`. The scenario's `verdicts` is the
  * story the trace must tell; the messages are the ones a user reads to understand it.
  */
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { run } from '../src/cli/program.js';
 import { SCENARIOS, type Scenario } from '../src/cluster/scenarios/index.js';
+import { systemClock } from '../src/lib/clock.js';
+import { runCli, startCli } from './helpers/cli.js';
 import { checkOf, checkText, distinctVerdicts, parseNdjson, runKubespy, type JsonReport } from './helpers/kubespy.js';
 
 /** Fast enough for a few seconds a scenario, slow enough for every step to be seen on 2 cores. */
@@ -97,5 +101,53 @@ describe('kubespy demo', () => {
     expect(result.stderr).toContain('unknown scenario "no-such-story"');
     for (const scenario of SCENARIOS) expect(result.stderr).toContain(scenario.name);
     expect(result.stdout).toBe('');
+  });
+});
+
+/** In-process (test/helpers/cli.ts): the demo's start and end, where its story and the trace meet. */
+describe('kubespy demo: start-up and shutdown', () => {
+  it('plays the story only once the trace has shown where it starts: the first report comes before the first step', async () => {
+    const result = await runCli(['demo', 'selector-typo', '-o', 'plain', '--speed', '20']);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    const firstVerdict = lines.findIndex((line) => /^\S+ {2}verdict /.test(line));
+    expect(lines[firstVerdict]).toMatch(/ {2}verdict +ABSENT {2}Service billing\/payments$/);
+    const firstStep = lines.findIndex((line) => line.endsWith('  # Namespace billing is created'));
+    expect(firstStep).toBeGreaterThan(firstVerdict);
+    expect(result.stdout).toMatch(/ {2}verdict +READY {2}Service billing\/payments\n/);
+  });
+
+  it('Ctrl-C while the cluster is still starting: exit 0 and no error (it was an internal error, exit 70)', async () => {
+    const cli = startCli(['demo', 'selector-typo', '-o', 'plain', '--speed', '20']);
+    cli.stop();
+    expect(await cli.code).toBe(0);
+    expect(cli.stderr()).toBe('');
+  });
+
+  it('a reader that closes the pipe (`kubespy demo | head -1`, EPIPE) stops it as Ctrl-C would: exit 0, no crash', async () => {
+    let writes = 0;
+    const closedPipe = new Writable({
+      write(_chunk, _encoding, callback) {
+        writes += 1;
+        callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    let err = '';
+    const stderr = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        err += chunk.toString();
+        callback();
+      },
+    });
+    const code = await run(['demo', 'selector-typo', '-o', 'plain', '--speed', '20'], {
+      stdout: closedPipe,
+      stderr,
+      env: {},
+      clock: systemClock,
+      signal: new AbortController().signal,
+    });
+    expect(code).toBe(0);
+    expect(writes).toBe(1);
+    expect(err).toBe('');
   });
 });

@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { describeError } from './describe-error.js';
 import { ExitCode } from './errors.js';
-import type { CliIO } from './io.js';
+import { isAbortOf, stopWhenOutputCloses, type CliIO } from './io.js';
 import { registerChangesCommand } from './commands/changes.js';
 import { registerClusterCommand } from './commands/cluster.js';
 import { registerDemoCommand } from './commands/demo.js';
@@ -56,8 +56,9 @@ unauthenticated or forbidden · 70 internal error. Docs: README.md and docs/.`,
 }
 
 /** Runs kubespy with argv (without node and script) and returns the exit code. */
-export async function run(argv: string[], io: CliIO): Promise<number> {
+export async function run(argv: string[], given: CliIO): Promise<number> {
   const result = { code: ExitCode.Done as number };
+  const io = stopWhenOutputCloses(given);
   const program = buildProgram(io, result);
   const debug = argv.includes('--debug');
   try {
@@ -71,6 +72,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       }
       return ExitCode.Usage;
     }
+    // Interrupted while still starting (the demo's cluster, the probe request): the request
+    // ends with the signal's AbortError. That is the user stopping kubespy (exit 0), not a bug.
+    if (isAbortOf(io.signal, error)) return ExitCode.Done;
     const described = describeError(error);
     io.stderr.write(`kubespy: ${described.message}\n`);
     if (described.hint) io.stderr.write(`${described.hint}\n`);

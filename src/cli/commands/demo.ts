@@ -15,7 +15,7 @@ import type { CliIO } from '../io.js';
 import { parseNumberFlag } from '../numbers.js';
 import { addRecordingOptions, replayFeed, withRecording, type RecordingFlags } from '../recording.js';
 import { addOutputOptions, resolveOutput, type OutputFlags } from '../output-options.js';
-import { createReportSink } from '../report-sink.js';
+import { createReportSink, type ReportSink } from '../report-sink.js';
 import { runTrace } from '../run-trace.js';
 import { sessionFor } from '../sessions.js';
 
@@ -85,17 +85,24 @@ Examples:
       try {
         const { namespace, name: target } = scenario.target;
         const session = sessionFor(scenario.target.kind, { source: connection.source, namespace, name: target, clock: io.clock, signal: io.signal, timeScale: speed });
+        // The story starts once the trace has shown where it starts from. Its watches sync over
+        // HTTPS, which on a loaded machine can take longer than the pause before the first step:
+        // played ahead of the trace, a step is never seen (the report would open past `absent`).
+        let firstReport: () => void = () => {};
+        const traced = new Promise<void>((resolve) => (firstReport = resolve));
+        const demoSink: ReportSink = { ...sink, show: (report, now, header) => { sink.show(report, now, header); firstReport(); } };
         const playing = playScenario(scenario, {
           store: cluster.store,
           clock: io.clock,
           speed,
+          startWhen: traced,
           onStep: (narration) => sink.note(narration, io.clock.now()),
           onError: (narration, error) => sink.note(`${narration}: refused (${error instanceof Error ? error.message : String(error)})`, io.clock.now()),
         });
         result.code = await runTrace(session, {
           clock: io.clock,
           signal: io.signal,
-          sink,
+          sink: demoSink,
           stderr: io.stderr,
           until: output.until,
           timeoutMs: output.timeoutMs,

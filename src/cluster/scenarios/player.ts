@@ -13,6 +13,11 @@ export interface PlayerOptions {
   speed: number;
   onStep?: (narration: string, index: number) => void;
   onError?: (narration: string, error: unknown) => void;
+  /**
+   * The first step waits for this (the demo: the trace's first report). Step delays are counted
+   * from it, so a story is never ahead of the trace watching it however slowly that connects.
+   */
+  startWhen?: Promise<void>;
 }
 
 export interface PlayingScenario {
@@ -46,7 +51,8 @@ export function playScenario(scenario: Scenario, options: PlayerOptions): Playin
       runStep(index + 1);
     }, step.after / speed);
   };
-  runStep(0);
+  if (options.startWhen) void options.startWhen.then(() => runStep(0));
+  else runStep(0);
 
   return {
     finished,

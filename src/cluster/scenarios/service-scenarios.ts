@@ -7,7 +7,7 @@ import { deployment, namespace, service } from './manifests.js';
 import type { Scenario } from './types.js';
 
 const SECOND = 1000;
-/** Before the first object the trace watches: time to connect, and to show `absent`. */
+/** Before the first object the trace watches: `absent` stays on view a moment (the demo starts the story once the trace has shown it). */
 const WAIT_FOR_TRACE = 3 * SECOND;
 
 export const serviceComesUp: Scenario = {
