@@ -16,7 +16,7 @@
  * Pods (numberMisscheduled > 0) make `pods` a `warn`: the controller is removing them.
  */
 import type { KubeObject } from '../lib/kube-object.js';
-import { get, labelsOf, meta, nameOf, num, plural, str } from './read.js';
+import { get, labelsOf, meta, nameOf, num, plural } from './read.js';
 import type { Check, TraceReport } from './types.js';
 import type { KubectlRolloutStatus } from './deployment.js';
 import {
@@ -33,19 +33,16 @@ import {
   ownedBy,
   podLine,
   podsCheck,
+  updateStrategyOf,
   workloadCheck,
 } from './workload-common.js';
 
 /** Label the DaemonSet controller stamps with the template generation a Pod was created from. */
 export const TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
 
-function strategyOf(ds: unknown): string {
-  return str(get(ds, 'spec', 'updateStrategy', 'type')) ?? 'RollingUpdate';
-}
-
 /** `kubectl rollout status daemonset/NAME --watch=false`, as kubectl computes it. */
 export function kubectlDaemonSetStatus(ds: unknown): KubectlRolloutStatus {
-  if (strategyOf(ds) !== 'RollingUpdate') return { done: true, error: true, message: 'rollout status is only available for RollingUpdate strategy type' };
+  if (updateStrategyOf(ds) !== 'RollingUpdate') return { done: true, error: true, message: 'rollout status is only available for RollingUpdate strategy type' };
   const name = nameOf(ds);
   if ((num(meta(ds)['generation']) ?? 0) > count(ds, 'observedGeneration')) return { done: false, message: 'Waiting for daemon set spec update to be observed...' };
   const desired = count(ds, 'desiredNumberScheduled');
@@ -71,9 +68,9 @@ function rolloutCheck(ctx: WorkloadContext): Check {
   const maxSurge = get(ds, 'spec', 'updateStrategy', 'rollingUpdate', 'maxSurge') ?? 0;
   const details = [
     ...blockers,
-    strategyOf(ds) === 'RollingUpdate' ? `RollingUpdate: maxUnavailable ${String(maxUnavailable)}, maxSurge ${String(maxSurge)} (nodes updated a few at a time)` : 'OnDelete: Pods update only when you delete them',
+    updateStrategyOf(ds) === 'RollingUpdate' ? `RollingUpdate: maxUnavailable ${String(maxUnavailable)}, maxSurge ${String(maxSurge)} (nodes updated a few at a time)` : 'OnDelete: Pods update only when you delete them',
   ];
-  if (strategyOf(ds) !== 'RollingUpdate') {
+  if (updateStrategyOf(ds) !== 'RollingUpdate') {
     const stale = ctx.pods.filter((p) => isUpdated(p, ds) === false);
     return stale.length === 0
       ? check('rollout', 'ok', 'OnDelete: every Pod runs the current template', details)
@@ -93,7 +90,7 @@ function revisionsCheck(ctx: WorkloadContext): Check {
   const message = `${updated} of ${desired} Pods run the current template${generation !== undefined ? ` (generation ${generation})` : ''}`;
   const details = old.map((p) => `${p.name} on ${p.node} runs template generation ${labelsOf(p.pod)[TEMPLATE_GENERATION_LABEL]}`);
   if (updated >= desired && old.length === 0) return check('revisions', 'ok', message, details);
-  return check('revisions', strategyOf(ds) === 'OnDelete' ? 'info' : 'pending', message, details);
+  return check('revisions', updateStrategyOf(ds) === 'OnDelete' ? 'info' : 'pending', message, details);
 }
 
 function perNodeLines(ctx: WorkloadContext): string[] {

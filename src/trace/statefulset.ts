@@ -39,19 +39,16 @@ import {
   ownedBy,
   podLine,
   podsCheck,
+  updateStrategyOf,
   specReplicas,
   workloadCheck,
 } from './workload-common.js';
 
 export const REVISION_LABEL = 'controller-revision-hash';
 
-function strategyOf(sts: unknown): string {
-  return str(get(sts, 'spec', 'updateStrategy', 'type')) ?? 'RollingUpdate';
-}
-
 /** `kubectl rollout status statefulset/NAME --watch=false`, as kubectl computes it. */
 export function kubectlStatefulSetStatus(sts: unknown): KubectlRolloutStatus {
-  if (strategyOf(sts) !== 'RollingUpdate') return { done: true, error: true, message: 'rollout status is only available for RollingUpdate strategy type' };
+  if (updateStrategyOf(sts) !== 'RollingUpdate') return { done: true, error: true, message: 'rollout status is only available for RollingUpdate strategy type' };
   const observed = count(sts, 'observedGeneration');
   if (observed === 0 || (num(meta(sts)['generation']) ?? 0) > observed) return { done: false, message: 'Waiting for statefulset spec update to be observed...' };
   const replicas = num(get(sts, 'spec', 'replicas'));
@@ -95,9 +92,9 @@ function rolloutCheck(ctx: WorkloadContext): Check {
   const policy = str(get(sts, 'spec', 'podManagementPolicy')) ?? 'OrderedReady';
   const partition = partitionOf(sts);
   details.push(
-    `${strategyOf(sts)}${partition > 0 ? `, partition ${partition}: only ordinals ≥ ${partition} are updated` : ''} · podManagementPolicy ${policy}${policy === 'OrderedReady' ? ' (one ordinal at a time)' : ''}`,
+    `${updateStrategyOf(sts)}${partition > 0 ? `, partition ${partition}: only ordinals ≥ ${partition} are updated` : ''} · podManagementPolicy ${policy}${policy === 'OrderedReady' ? ' (one ordinal at a time)' : ''}`,
   );
-  if (strategyOf(sts) === 'OnDelete') {
+  if (updateStrategyOf(sts) === 'OnDelete') {
     const update = str(get(sts, 'status', 'updateRevision'));
     const stale = ctx.pods.filter((p) => update && revisionOfPod(p) && revisionOfPod(p) !== update);
     if (stale.length === 0) return check('rollout', 'ok', 'OnDelete: every Pod is at the update revision', details);
@@ -123,7 +120,7 @@ function revisionsCheck(ctx: WorkloadContext): Check {
   const details = [`${count(sts, 'updatedReplicas')} updated, ${count(sts, 'currentReplicas')} at the current revision`];
   const partitionDone = partition > 0 && count(sts, 'updatedReplicas') >= specReplicas(sts) - partition;
   if (partitionDone) return check('revisions', 'ok', `${message} · partition ${partition} reached`, details);
-  return check('revisions', strategyOf(sts) === 'OnDelete' ? 'info' : 'pending', message, details);
+  return check('revisions', updateStrategyOf(sts) === 'OnDelete' ? 'info' : 'pending', message, details);
 }
 
 function podsOfOrdinals(ctx: WorkloadContext): string[] {

@@ -347,3 +347,8 @@ export function analyseWorkload(analyser: KindAnalyser, rawInput: WorkloadTraceI
   const extra = analyser.summary?.(ctx);
   return { target, verdict, summary: summaryLine(target, verdict, { ...(extra ? { extra } : {}), reconnecting: input.reconnecting === true }), checks };
 }
+
+/** A DaemonSet's or StatefulSet's spec.updateStrategy.type; the API server defaults it to RollingUpdate. */
+export function updateStrategyOf(workload: unknown): string {
+  return str(get(workload, 'spec', 'updateStrategy', 'type')) ?? 'RollingUpdate';
+}
