@@ -25,11 +25,11 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  // src/kube/config.ts and src/cluster/tls.ts load yaml and @peculiar/x509 with `import()`. Both
-  // resolve to CommonJS under Node, and esbuild gives a split-off CommonJS module a default export
-  // only (Node would add the named ones), so bundle their ES module builds (same API) instead.
+  // src/cluster/tls.ts loads @peculiar/x509 with `import()`. It resolves to CommonJS under Node,
+  // and esbuild gives a split-off CommonJS module a default export only (Node would add the named
+  // ones), so bundle its ES module build (same API) instead. (js-yaml's exports map already
+  // gives esbuild its ES module build for `import`.)
   alias: {
-    yaml: './node_modules/yaml/browser/index.js',
     '@peculiar/x509': '@peculiar/x509/build/x509.es.js',
   },
   // CommonJS dependencies inside an ESM bundle need a real `require` (in every chunk: esbuild

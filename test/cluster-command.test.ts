@@ -7,7 +7,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { load as parse } from 'js-yaml';
 import { hasKubectl, kubectlFor, records, warnIfNoKubectl } from './helpers/kubectl.js';
 import { runKubespy, startKubespy } from './helpers/kubespy.js';
 import type { Running } from './helpers/process.js';

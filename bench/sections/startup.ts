@@ -9,7 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { load as parse } from 'js-yaml';
 import { KUBESPY, createNamespace, createPods, createService, readyPods, startBenchCluster, waitUntil } from '../lib/cluster.js';
 import { spawnMeasured } from '../lib/proc.js';
 import { scaled, type BenchContext, type SectionResult } from '../lib/report.js';

@@ -27,17 +27,37 @@ export function addConnectionOptions(command: Command): Command {
 /** A cluster (rest set), or a recording being replayed (--replay: no rest, `finished` set). */
 export interface Connection extends ObjectFeed {
   rest?: RestClient;
+  /**
+   * Settles with the start-up probe (probe.ts): rejects when the cluster is unreachable or
+   * rejects the credentials. Already settled unless connect was asked for `probeInBackground`.
+   */
+  probed: Promise<void>;
 }
 
-export async function connect(flags: ConnectionFlags, io: CliIO, env: Record<string, string | undefined> = io.env): Promise<Connection> {
-  if (flags.replay !== undefined) return withRecording(replayFeed(flags, io), flags);
+export interface ConnectOptions {
+  /** Where kubeconfig lookups read KUBECONFIG and HOME; the demo passes {}. */
+  env?: Record<string, string | undefined>;
+  /**
+   * Return before the probe answers, so the caller's watches start during its round trip (~5–10
+   * ms of start-up, issue 6). The caller must show nothing before `probed` resolves and must end
+   * with its error when it rejects (commands/trace.ts does both).
+   */
+  probeInBackground?: boolean;
+}
+
+export async function connect(flags: ConnectionFlags, io: CliIO, options: ConnectOptions = {}): Promise<Connection> {
+  if (flags.replay !== undefined) return Object.assign(withRecording(replayFeed(flags, io), flags), { probed: Promise.resolve() });
+  const env = options.env ?? io.env;
   const config = await loadClusterConfig({ kubeconfig: flags.kubeconfig, context: flags.context, env });
   const rest = createRestClient(config, {
     userAgent: `kubespy/${VERSION} (${process.platform}/${process.arch})`,
     debugLog: flags.debug ? (line) => io.stderr.write(`[debug] ${line}\n`) : undefined,
   });
-  await probeCluster(rest, io.signal);
+  const probed = probeCluster(rest, io.signal);
+  if (options.probeInBackground) probed.catch(() => {}); // the caller awaits it; not unhandled meanwhile
+  else await probed;
   return withRecording({
+    probed,
     rest,
     source: createLiveSource({ rest, clock: io.clock }),
     clock: io.clock,

@@ -2,7 +2,7 @@
  * The kubeconfig the embedded cluster hands out: one cluster, one user with a bearer token, one
  * context made current — what kubectl, @kubernetes/client-node and the Python client all read.
  */
-import { stringify } from 'yaml';
+import { dump } from 'js-yaml';
 
 export interface KubeconfigOptions {
   /** e.g. https://127.0.0.1:6443 */
@@ -41,5 +41,5 @@ export function renderKubeconfig(options: KubeconfigOptions): string {
     contexts: [{ name, context }],
     'current-context': name,
   };
-  return stringify(config, { lineWidth: 0 });
+  return dump(config, { lineWidth: -1 });
 }

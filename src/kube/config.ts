@@ -92,11 +92,11 @@ export async function loadClusterConfig(opts: LoadClusterConfigOptions): Promise
   if (files === 'in-cluster') return inClusterConfig(opts);
   const texts = files.map(readKubeconfigText);
   // A kubeconfig written as JSON (`kubectl config view --flatten -o json`, some tools' output) is
-  // YAML too, but JSON.parse reads it without loading the YAML parser: a ~200 kB chunk whose
-  // compile and first parse are ~15–20 ms of kubespy's start-up (issue 6). The YAML parser is
-  // loaded here, not at module top, and only when some file is not JSON.
+  // YAML too, but JSON.parse reads it without loading the YAML parser (~5 ms of compile and first
+  // parse; issue 6). The YAML parser is loaded here, not at module top, and only when some file is
+  // not JSON. js-yaml rather than `yaml`: the latter's chunk cost ~20 ms of start-up here.
   const json = texts.map(parseJsonObject);
-  const parseYaml: ParseYaml = json.every((doc) => doc !== undefined) ? JSON.parse : (await import('yaml')).parse;
+  const parseYaml: ParseYaml = json.every((doc) => doc !== undefined) ? JSON.parse : await loadYamlParser();
   const merged = mergeFiles(files.map((file, i) => json[i] ?? parseKubeconfig(file, texts[i] as string, parseYaml)), files);
   return await fromMerged(merged, opts);
 }
@@ -141,6 +141,15 @@ function kubeconfigFiles(opts: LoadClusterConfigOptions): string[] | 'in-cluster
 }
 
 type ParseYaml = (text: string) => unknown;
+
+/**
+ * YAML 1.2's core schema (what client-go's YAML-to-JSON conversion yields for kubeconfigs: no
+ * timestamps or binary; `true`, numbers and null as JSON has them).
+ */
+async function loadYamlParser(): Promise<ParseYaml> {
+  const { load, CORE_SCHEMA } = await import('js-yaml');
+  return (text) => load(text, { schema: CORE_SCHEMA });
+}
 
 /** `docs[i]` is the parsed content of `files[i]`. */
 function mergeFiles(docs: RawEntry[], files: string[]): Merged {
@@ -191,14 +200,13 @@ function parseKubeconfig(file: string, text: string, parseYaml: ParseYaml): RawE
   try {
     doc = parseYaml(text);
   } catch (err) {
-    // The parser's own message quotes the offending line, which may hold a token: report
-    // only where it is.
-    const e = err as { code?: string; linePos?: { line: number; col: number }[] };
-    const pos = e.linePos?.[0];
-    const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
+    // The parser's message quotes the offending line, which may hold a token: report only where
+    // it is and the parser's reason (js-yaml's reasons are fixed phrases, never file content).
+    const e = err as { reason?: string; mark?: { line: number; column: number } };
+    const where = e.mark ? ` at line ${e.mark.line + 1}, column ${e.mark.column + 1}` : '';
     throw new KubeConfigError(
       'kubeconfig.bad-yaml',
-      `The kubeconfig file ${file} is not valid YAML${where}${e.code ? ` (${e.code})` : ''}. Fix the file, or check it with 'kubectl config view --kubeconfig ${file}'.`,
+      `The kubeconfig file ${file} is not valid YAML${where}${e.reason ? ` (${e.reason})` : ''}. Fix the file, or check it with 'kubectl config view --kubeconfig ${file}'.`,
       file,
     );
   }

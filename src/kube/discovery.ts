@@ -9,6 +9,7 @@
  */
 import { ResourceResolutionError } from './errors.js';
 import type { RestClient } from './rest.js';
+import { compareText } from '../lib/compare.js';
 
 /** A served resource, as discovery describes it. */
 export interface ApiResource {
@@ -286,7 +287,7 @@ function unknown(input: string, apiVersion: string | undefined, all: ApiResource
       }
     }
   }
-  const suggestions = [...scored.entries()].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).slice(0, 3).map(([n]) => n);
+  const suggestions = [...scored.entries()].sort((a, b) => a[1] - b[1] || compareText(a[0], b[0])).slice(0, 3).map(([n]) => n);
   const where = apiVersion ? ` in ${apiVersion}` : '';
   const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.join(', ')}?` : ` 'kubectl api-resources' lists what the server has.`;
   return new ResourceResolutionError(

@@ -2,7 +2,7 @@
  * Draws frames in place on a terminal: the live view's only I/O, with the stream and the clock
  * as dependencies so tests drive it with a fake stream and a ManualClock.
  *
- * Why not log-update (installed): its cursor hiding goes through cli-cursor to process.stderr
+ * Why not log-update: its cursor hiding goes through cli-cursor to process.stderr
  * whatever stream it draws on, it has no frame-rate limit, no resize hook, and it wraps long
  * lines instead of cutting them. The technique is the same (remember how many rows the last
  * frame took, move the cursor up over them, write the new one); the rest is ours:

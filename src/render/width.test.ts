@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { padEndWidth, sanitizeText, stringWidth, stripAnsi, truncateWidth } from './width.js';
+import { graphemes, padEndWidth, sanitizeText, stringWidth, stripAnsi, truncateWidth } from './width.js';
 
 describe('stringWidth', () => {
   it.each([
@@ -22,6 +22,28 @@ describe('stringWidth', () => {
     ['OSC 8 hyperlink counts zero', '\u001b]8;;https://k8s.io\u0007k8s\u001b]8;;\u0007', 3],
   ])('%s', (_name, text, width) => {
     expect(stringWidth(text)).toBe(width);
+  });
+});
+
+describe('graphemes', () => {
+  // graphemes() skips Intl.Segmenter when no code point can join a cluster; it must still split
+  // exactly as the segmenter does (UAX #29), on text with and without clustering code points.
+  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const bySegmenter = (text: string) => Array.from(segmenter.segment(text), (s) => s.segment);
+  const pieces = [
+    'web-7d9c6f5b8-2xkqp', '✅', '❌', '⌛', '⚠️', '⚠', '·', '…', '→', '日本語', 'Ａ', 'e\u0301', '👍🏽', '👩‍👩‍👧', '🇩🇪', '🇩🇪🇫🇷',
+    '\r\n', '한국어', '\u1100\u1161\u11a8', '가\u11a8', 'क्षि', '\u0600١', 'ｶﾞ', '😀', 'x\ufe0e', '🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}',
+  ];
+  it.each(pieces)('splits %j as Intl.Segmenter does', (text) => {
+    expect([...graphemes(text)]).toEqual(bySegmenter(text));
+  });
+  it('splits random mixtures of those pieces as Intl.Segmenter does', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 300; i++) {
+      const text = Array.from({ length: 1 + (next() % 6) }, () => pieces[next() % pieces.length]).join(next() % 2 ? ' ' : '');
+      expect([...graphemes(text)]).toEqual(bySegmenter(text));
+    }
   });
 });
 

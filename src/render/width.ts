@@ -1,10 +1,10 @@
 /**
  * Terminal column arithmetic: how many cells a string occupies, and cutting it to fit.
  *
- * Written here rather than imported: string-width / slice-ansi are in node_modules only as
- * log-update's transitive dependencies (not ours to rely on), and we need one thing they do not
- * combine — an ANSI-aware cut that keeps every escape sequence (so colours opened before the cut
- * are still closed) while dropping the visible text after it.
+ * Written here rather than imported: string-width and slice-ansi would be two more dependencies
+ * for ~100 lines, and we need one thing they do not combine — an ANSI-aware cut that keeps every
+ * escape sequence (so colours opened before the cut are still closed) while dropping the visible
+ * text after it.
  *
  * Width rules (what terminals with a modern wcwidth do, and what UTS #51 / UAX #11 specify):
  * - an emoji presentation sequence (✅ ❌ ⌛, or a pictograph followed by VS16 like ⚠️) is 2 cells;
@@ -22,7 +22,27 @@ const PICTOGRAPH = /\p{Extended_Pictographic}/u;
 const REGIONAL_INDICATOR = /\p{Regional_Indicator}/u;
 const ZERO_WIDTH = /^(?:\p{Mn}|\p{Me}|\p{Cf}|\p{Cc})+$/u;
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/**
+ * Code points that can join a grapheme cluster with a neighbour (UAX #29): CR (CR LF), Extend and
+ * SpacingMark (\p{M}, ZWNJ, halfwidth sound marks, emoji modifiers, tags), ZWJ, variation
+ * selectors, Prepend (the Arabic number signs and the few Brahmic ones listed), Hangul jamo
+ * (precomposed syllables only join with trailing jamo, listed here), regional indicators (pairs
+ * make flags). A string with none of them is one grapheme per code point.
+ */
+const MAY_CLUSTER =
+  // eslint-disable-next-line no-misleading-character-class -- the class lists joining code points on purpose
+  /[\r\p{M}\u200c\u200d\ufe00-\ufe0f\uff9e\uff9f\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u0d4e\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\u{110bd}\u{110cd}\u{111c2}\u{111c3}\u{1f1e6}-\u{1f1ff}\u{1f3fb}-\u{1f3ff}\u{e0000}-\u{e0fff}]/u;
+
+// Created on first use: constructing it loads ICU's break iterator, ~8–12 ms of start-up on these
+// machines (issue 6), and most text never needs it (see MAY_CLUSTER).
+let segmenter: Intl.Segmenter | undefined;
+
+/** The text's grapheme clusters, in order. */
+export function graphemes(text: string): Iterable<string> {
+  if (!MAY_CLUSTER.test(text)) return text; // a string iterates by code point
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return Array.from(segmenter.segment(text), (s) => s.segment);
+}
 
 /** East Asian Wide (W) and Fullwidth (F) blocks, the main ones; good enough for names and messages. */
 const WIDE_RANGES: ReadonlyArray<readonly [number, number]> = [
@@ -68,7 +88,7 @@ export function stringWidth(text: string): number {
   const plain = stripAnsi(text);
   if (PRINTABLE_ASCII.test(plain)) return plain.length;
   let width = 0;
-  for (const { segment } of segmenter.segment(plain)) width += graphemeWidth(segment);
+  for (const segment of graphemes(plain)) width += graphemeWidth(segment);
   return width;
 }
 
@@ -103,7 +123,7 @@ export function truncateWidth(text: string, width: number, ellipsis = '…'): st
   let cut = false;
   let last = 0;
   const takeText = (chunk: string): void => {
-    for (const { segment } of segmenter.segment(chunk)) {
+    for (const segment of graphemes(chunk)) {
       if (cut) return;
       const w = graphemeWidth(segment);
       if (used + w > room) {

@@ -36,6 +36,7 @@ import {
   updateStrategyOf,
   workloadCheck,
 } from './workload-common.js';
+import { compareNatural } from '../lib/compare.js';
 
 /** Label the DaemonSet controller stamps with the template generation a Pod was created from. */
 export const TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
@@ -100,7 +101,7 @@ function perNodeLines(ctx: WorkloadContext): string[] {
   const [desired, scheduled, updated, ready, available, misscheduled] = counts as [number, number, number, number, number, number];
   const header = `desired ${desired} · scheduled ${scheduled} · updated ${updated} · ready ${ready} · available ${available} · misscheduled ${misscheduled}`;
   const lines = [...ctx.pods]
-    .sort((a, b) => a.node.localeCompare(b.node, undefined, { numeric: true }))
+    .sort((a, b) => compareNatural(a.node, b.node))
     .map((p) => podLine(p, ctx.input.now, isUpdated(p, ds) === false ? 'old template' : ''));
   return [header, ...lines];
 }

@@ -9,6 +9,7 @@
  */
 import type { KubeObject } from '../lib/kube-object.js';
 import { get, labelsOf, meta, nameOf, num, rec, recs, str, strings } from './read.js';
+import { compareText } from '../lib/compare.js';
 
 export interface EndpointEntry {
   address: string;
@@ -82,7 +83,7 @@ export function summariseEndpoints(options: {
     const slices = options.slices
       .filter((s) => labelsOf(s)[SERVICE_NAME_LABEL] === options.name)
       .filter((s) => (str(meta(s)['namespace']) ?? options.namespace) === options.namespace)
-      .sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
+      .sort((a, b) => compareText(nameOf(a), nameOf(b)));
     if (slices.length === 0) return finish('none', [], byKey, ports);
     for (const slice of slices) {
       readPorts(get(slice, 'ports'), ports);

@@ -11,6 +11,7 @@ import type { KubeObject } from '../lib/kube-object.js';
 import { type Labels, formatLabels, mapMatches } from './labels.js';
 import { describeTop, groupBy, ownerChain, controllerOf } from './owners.js';
 import { get, labelsOf, meta, nameOf, num, plural, str, stringMap } from './read.js';
+import { compareText } from '../lib/compare.js';
 
 export type Difference =
   | { kind: 'value'; key: string; wanted: string; actual: string }
@@ -46,7 +47,7 @@ export function singleDifference(selector: Labels, labels: Labels): Difference |
   const candidates = Object.entries(labels)
     .filter(([k, v]) => v === wanted && !(k in selector))
     .map(([k]) => k)
-    .sort((a, b) => distance(a, key) - distance(b, key) || a.localeCompare(b));
+    .sort((a, b) => distance(a, key) - distance(b, key) || compareText(a, b));
   const closest = candidates[0];
   if (closest !== undefined) return { kind: 'key', wanted: key, actual: closest, value: wanted };
   if (entries.length >= 2) return { kind: 'missing', key, wanted };

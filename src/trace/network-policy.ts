@@ -11,6 +11,7 @@
  */
 import { formatLabelSelector, labelSelectorMatches } from './labels.js';
 import { get, isRec, labelsOf, nameOf, num, recs, str, strings } from './read.js';
+import { compareText } from '../lib/compare.js';
 
 export interface TargetPort {
   /** The container port number traffic arrives on, when known. */
@@ -77,7 +78,7 @@ function ruleAllows(rule: Record<string, unknown>, target: TargetPort): string |
 export function analysePolicies(policies: readonly unknown[], pods: readonly unknown[], targets: readonly TargetPort[]): PolicyAnalysis {
   const selectingPolicies = policies
     .filter((policy) => pods.some((pod) => labelSelectorMatches(get(policy, 'spec', 'podSelector'), labelsOf(pod))))
-    .sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
+    .sort((a, b) => compareText(nameOf(a), nameOf(b)));
   const ingressPolicies = selectingPolicies.filter(restrictsIngress);
   const allowed: PolicyAnalysis['allowed'] = [];
   const blocked: TargetPort[] = [];

@@ -58,6 +58,7 @@ import {
 } from './ports.js';
 import { capLines, get, isRec, labelsOf, meta, nameOf, plural, rec, recs, str, stringMap, strings, time } from './read.js';
 import type { Check, CheckStatus, TraceReport } from './types.js';
+import { compareText } from '../lib/compare.js';
 
 export const SERVICE_CHECK_IDS = [
   'service',
@@ -264,7 +265,7 @@ function markReplacedByRollout(pods: PodView[], owners: readonly KubeObject[]): 
 function describeOwnerGroups(pods: readonly PodView[], owners: readonly KubeObject[]): { text: string; details: string[] } {
   // Biggest group first (the current ReplicaSet, usually), then by name, stable frame to frame.
   const groups = [...groupBy(pods, (p) => describeChain(ownerChain(p.pod, owners))).entries()].sort(
-    (a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]),
+    (a, b) => b[1].length - a[1].length || compareText(a[0], b[0]),
   );
   if (groups.length === 1) {
     const [owner] = groups[0] as [string, PodView[]];
@@ -318,7 +319,7 @@ function podsCheck(ctx: Context): Check {
   const reasons = [...groupBy(notReady, (p) => p.state.reason).entries()].map(([reason, list]) => `${list.length} ${reason}`);
   const message = `${ready} of ${active.length} ready${reasons.length ? ` · ${reasons.join(', ')}` : ''}`;
   const lines = [...ctx.pods]
-    .sort((a, b) => POD_HEALTH_ORDER[a.state.health] - POD_HEALTH_ORDER[b.state.health] || a.name.localeCompare(b.name))
+    .sort((a, b) => POD_HEALTH_ORDER[a.state.health] - POD_HEALTH_ORDER[b.state.health] || compareText(a.name, b.name))
     .map((p) => {
       const ip = str(get(p.pod, 'status', 'podIP')) ?? '-';
       const node = str(get(p.pod, 'spec', 'nodeName')) ?? '-';
@@ -760,7 +761,7 @@ export function analyseService(rawInput: ServiceTraceInput): TraceReport {
   const pods: PodView[] = markReplacedByRollout(
     podObjects.map((pod) => ({ pod, name: nameOf(pod), state: describePod(pod, { now: input.now, events, timeScale: input.timeScale }) })),
     input.owners ?? [],
-  ).sort((a, b) => a.name.localeCompare(b.name));
+  ).sort((a, b) => compareText(a.name, b.name));
   const ctx: Context = {
     input,
     service,

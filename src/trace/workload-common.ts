@@ -44,6 +44,7 @@ import { groupBy } from './owners.js';
 import { POD_HEALTH_ORDER, type PodState, describePod } from './pod-state.js';
 import { capLines, get, isRec, meta, nameOf, num, plural, rec, recs, str, strings, time } from './read.js';
 import type { Check, CheckStatus, TraceReport } from './types.js';
+import { compareNatural } from '../lib/compare.js';
 
 // The kinds' files import these from here, with the rest of what every workload trace shares.
 export { MAX_EVENT_LINES, RECENT_WARNING_MS, eventLine };
@@ -172,7 +173,7 @@ export function viewPods(pods: readonly KubeObject[], input: WorkloadTraceInput,
         ...(state.ready && readySince !== undefined ? { availableAt: readySince + minReadyMs } : {}),
       };
     })
-    .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+    .sort((a, b) => compareNatural(a.name, b.name));
 }
 
 /** Ready for minReadySeconds already (or no minReadySeconds): what controllers count as available. */
@@ -188,7 +189,7 @@ export function podLine(view: PodView, now: number, extra = ''): string {
 }
 
 export function sortByHealth(views: readonly PodView[]): PodView[] {
-  return [...views].sort((a, b) => POD_HEALTH_ORDER[a.state.health] - POD_HEALTH_ORDER[b.state.health] || a.name.localeCompare(b.name, undefined, { numeric: true }));
+  return [...views].sort((a, b) => POD_HEALTH_ORDER[a.state.health] - POD_HEALTH_ORDER[b.state.health] || compareNatural(a.name, b.name));
 }
 
 /** Pods that are stuck (will not fix themselves). */

@@ -81,7 +81,7 @@ Examples:
       await writeFile(kubeconfig, cluster.kubeconfig(), { mode: 0o600 });
       sink.note(`embedded cluster started at ${cluster.url}; waiting for CoreDNS and kube-proxy`, io.clock.now());
       await waitForSystemReady(cluster.store, io.clock);
-      const connection = withRecording({ ...(await connect({ kubeconfig }, io, {})), timeScale: speed }, flags);
+      const connection = withRecording({ ...(await connect({ kubeconfig }, io, { env: {} })), timeScale: speed }, flags);
       try {
         const { namespace, name: target } = scenario.target;
         const session = sessionFor(scenario.target.kind, { source: connection.source, namespace, name: target, clock: io.clock, signal: io.signal, timeScale: speed });

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { addConnectionOptions, connect, type ConnectionFlags } from '../connect.js';
 import type { CliIO } from '../io.js';
 import { addOutputOptions, resolveOutput, type OutputFlags } from '../output-options.js';
+import { shownAfterProbe } from '../probe.js';
 import { createReportSink } from '../report-sink.js';
 import { runTrace } from '../run-trace.js';
 import { sessionFor, TRACEABLE_KINDS } from '../sessions.js';
@@ -42,15 +43,27 @@ Verdicts: absent, pending, degraded, ready, failing, deleted.`,
   command.action(async (args: string[], flags: ConnectionFlags & OutputFlags) => {
     const target = parseTraceTarget(args, flags.namespace, TRACEABLE_KINDS);
     const output = resolveOutput(flags, io);
-    const connection = await connect({ ...flags, debug: program.opts().debug === true }, io);
+    const connection = await connect({ ...flags, debug: program.opts().debug === true }, io, { probeInBackground: true });
+    // The watches start while the probe is on its way; if it fails, the trace stops and the
+    // command ends with the probe's error (exit 3), as if it had been awaited first.
+    const probeFailed = new AbortController();
+    let probeError: unknown;
+    connection.probed.catch((error: unknown) => {
+      probeError = error;
+      probeFailed.abort();
+    });
+    const signal = AbortSignal.any([io.signal, probeFailed.signal]);
     try {
       const namespace = target.namespace ?? connection.namespace;
       const { clock, finished } = connection;
-      const session = sessionFor(target.kind, { source: connection.source, namespace, name: target.name, clock, signal: io.signal, timeScale: connection.timeScale });
+      const session = shownAfterProbe(
+        sessionFor(target.kind, { source: connection.source, namespace, name: target.name, clock, signal, timeScale: connection.timeScale }),
+        connection.probed,
+      );
       const sink = createReportSink(output.mode, io, { colorFlag: output.colorFlag });
       result.code = await runTrace(session, {
         clock,
-        signal: io.signal,
+        signal,
         sink,
         stderr: io.stderr,
         until: output.until,
@@ -60,6 +73,7 @@ Verdicts: absent, pending, degraded, ready, failing, deleted.`,
         state: finished ? 'replay' : 'live',
         afterUpdate: connection.reported,
       });
+      if (probeError !== undefined) throw probeError;
     } finally {
       connection.close();
     }

@@ -52,6 +52,7 @@ import {
   withoutLabel,
   type JsonObject,
 } from './pod-template.js';
+import { compareText } from '../../lib/compare.js';
 
 const DEPLOY = 'deployments.apps';
 const RS = 'replicasets.apps';
@@ -131,7 +132,7 @@ function sumStatus(rss: KubeObject[], f: string): number {
 }
 
 function byCreation(a: KubeObject, b: KubeObject): number {
-  return creationMs(a) - creationMs(b) || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+  return creationMs(a) - creationMs(b) || compareText(a.metadata.name ?? '', b.metadata.name ?? '');
 }
 
 function hasProgressDeadline(d: KubeObject): boolean {

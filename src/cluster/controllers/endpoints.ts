@@ -36,6 +36,7 @@ import {
   stringMap,
   type JsonObject,
 } from './pod-template.js';
+import { compareText } from '../../lib/compare.js';
 
 export const HEADLESS_LABEL = 'service.kubernetes.io/headless';
 export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
@@ -185,7 +186,7 @@ export function selectedPods(store: Store, namespace: string, selector: Record<s
   return store
     .list('pods', { namespace })
     .items.filter((p) => matchesMap(selector, labelsOf(p)))
-    .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+    .sort((a, b) => compareText(a.metadata.name ?? '', b.metadata.name ?? ''));
 }
 
 /** What a Service-keyed controller's sync is given. */
@@ -265,7 +266,7 @@ function endpointPort(servicePort: unknown, port: number): JsonObject {
 }
 
 function compareAddress(a: unknown, b: unknown): number {
-  return String(field0(a, 'ip')).localeCompare(String(field0(b, 'ip'))) || String(field0(field0(a, 'targetRef'), 'uid')).localeCompare(String(field0(field0(b, 'targetRef'), 'uid')));
+  return compareText(String(field0(a, 'ip')), String(field0(b, 'ip'))) || compareText(String(field0(field0(a, 'targetRef'), 'uid')), String(field0(field0(b, 'targetRef'), 'uid')));
 }
 
 /** The subsets a real controller would write for these Pods (after RepackSubsets). */
@@ -289,7 +290,7 @@ export function computeSubsets(service: KubeObject, pods: KubeObject[]): JsonObj
     }
     // A Pod none of whose ports resolve is left out, except for a port-less headless Service.
     if (ports.length === 0 && !(servicePorts.length === 0 && isHeadless(service))) continue;
-    ports.sort((a, b) => String(a.name ?? '').localeCompare(String(b.name ?? '')) || Number(a.port) - Number(b.port));
+    ports.sort((a, b) => compareText(String(a.name ?? ''), String(b.name ?? '')) || Number(a.port) - Number(b.port));
     entries.push({ address, ready, ports });
   }
   const groups = new Map<string, { ports: JsonObject[]; addresses: JsonObject[]; notReady: JsonObject[] }>();
@@ -308,7 +309,7 @@ export function computeSubsets(service: KubeObject, pods: KubeObject[]): JsonObj
     subsets.push(subset);
   }
   const firstIp = (s: JsonObject) => String(field0(arr(s, 'addresses')[0] ?? arr(s, 'notReadyAddresses')[0], 'ip') ?? '');
-  return subsets.sort((a, b) => firstIp(a).localeCompare(firstIp(b)));
+  return subsets.sort((a, b) => compareText(firstIp(a), firstIp(b)));
 }
 
 /** Caps the total at 1000 addresses, ready ones first (facts §3, "over-capacity"). */

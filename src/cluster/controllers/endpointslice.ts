@@ -49,6 +49,7 @@ import {
   str,
   type JsonObject,
 } from './pod-template.js';
+import { compareText } from '../../lib/compare.js';
 
 const SLICES = 'endpointslices.discovery.k8s.io';
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -105,7 +106,7 @@ export function desiredEndpoints(
       const port = findPort(pod, sp);
       if (port !== undefined) ports.push(slicePort(sp, port));
     }
-    ports.sort((a, b) => String(a.name).localeCompare(String(b.name)) || Number(a.port) - Number(b.port));
+    ports.sort((a, b) => compareText(String(a.name), String(b.name)) || Number(a.port) - Number(b.port));
     const serving = isPodReady(pod);
     const terminating = isTerminating(pod);
     const endpoint: JsonObject = {

@@ -12,6 +12,7 @@ import type { KubeObject } from '../../lib/kube-object.js';
 import { KeyedQueue, objectKey, splitKey } from './runtime.js';
 import type { Controller, ControllerContext } from './runtime.js';
 import type { StoreChange } from '../store/types.js';
+import { compareText } from '../../lib/compare.js';
 
 export const SCHEDULER_NAME = 'default-scheduler';
 
@@ -290,7 +291,7 @@ function scheduleOnto(pod: KubeObject, nodes: KubeObject[], usage: ReadonlyMap<s
   const failures: Failure[] = [];
   let best: { node: string; score: number } | undefined;
   const want = podRequests(pod);
-  const sorted = [...nodes].sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+  const sorted = [...nodes].sort((a, b) => compareText(a.metadata.name ?? '', b.metadata.name ?? ''));
   for (const node of sorted) {
     const name = node.metadata.name ?? '';
     const u = usage.get(name);

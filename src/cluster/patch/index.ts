@@ -6,7 +6,7 @@
  * (apiserver's patcher checkName + ValidateObjectMetaUpdate). metadata.resourceVersion from the
  * body is kept in the result: the store treats it as a precondition.
  */
-import { parse as parseYaml } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 import type { KubeObject } from '../../lib/kube-object.js';
 import type { PatchContext, PatchType } from '../store/types.js';
 import { isObject, type JsonObject } from '../objects/json.js';
@@ -29,7 +29,7 @@ function decodeBody(patchType: PatchType, body: unknown): unknown {
   if (!(typeof body === 'string' || body instanceof Uint8Array)) return body;
   const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
   try {
-    return patchType === 'apply' ? (parseYaml(text) as unknown) : (JSON.parse(text) as unknown);
+    return patchType === 'apply' ? load(text, { schema: CORE_SCHEMA }) : (JSON.parse(text) as unknown);
   } catch (err) {
     throw badRequest(`error decoding patch: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import jsonpatch from 'fast-json-patch';
-import { parse as parseYaml } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 import type { KubeObject, Status } from '../../lib/kube-object.js';
 import { conflict } from '../store/errors.js';
 import { apiVersionOf, qualifiedResource } from '../store/registry.js';
@@ -263,7 +263,7 @@ async function readJsonOrYaml(req: IncomingMessage): Promise<unknown> {
       return JSON.parse(text) as unknown;
     } catch {
       try {
-        return parseYaml(text) as unknown;
+        return load(text, { schema: CORE_SCHEMA });
       } catch (err) {
         throw badRequest(`error decoding YAML: ${(err as Error).message}`);
       }
