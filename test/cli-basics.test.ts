@@ -19,6 +19,24 @@ describe('kubespy CLI basics', () => {
     expect(result.stdout).toContain('Usage: kubespy');
     expect(result.stdout).toContain('Examples:');
     expect(result.stdout).toContain('Exit codes:');
+    // Every command is listed (only the named command is registered when argv names one).
+    for (const command of ['trace', 'status', 'changes', 'record', 'demo', 'cluster']) expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+  });
+
+  it.each([
+    ['kubespy help trace', ['help', 'trace']],
+    ['kubespy trace --help', ['trace', '--help']],
+  ])('%s prints the trace command\'s help', async (_name, args) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: kubespy trace');
+    expect(result.stdout).toContain('kubespy trace svc web');
+  });
+
+  it('suggests the command meant when one is mistyped', async () => {
+    const result = await runCli(['trac', 'svc', 'web']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("(Did you mean trace?)");
   });
 
   it('prints its version, the same as package.json', async () => {

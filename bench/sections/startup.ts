@@ -8,6 +8,7 @@
  * same kubeconfig as JSON shows what loading the YAML parser costs (src/kube/config.ts skips it).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { load as parse } from 'js-yaml';
 import { KUBESPY, createNamespace, createPods, createService, readyPods, startBenchCluster, waitUntil } from '../lib/cluster.js';
@@ -16,6 +17,7 @@ import { scaled, type BenchContext, type SectionResult } from '../lib/report.js'
 import { summarize } from '../lib/stats.js';
 
 const NS = 'startup';
+const ONE_GET = fileURLToPath(new URL('../lib/one-get.mjs', import.meta.url));
 const TIMEOUT_MS = 20_000;
 
 export async function runStartup(ctx: BenchContext): Promise<SectionResult> {
@@ -34,7 +36,7 @@ export async function runStartup(ctx: BenchContext): Promise<SectionResult> {
     writeFileSync(jsonKubeconfig, JSON.stringify(parse(readFileSync(bench.kubeconfig, 'utf8'))), { mode: 0o600 });
 
     const runs = scaled(ctx, 9, 3);
-    const times = { kubespy: [] as number[], kubespyFirstLine: [] as number[], kubespyJson: [] as number[], help: [] as number[], warm: [] as number[], cold: [] as number[], node: [] as number[] };
+    const times = { kubespy: [] as number[], kubespyFirstLine: [] as number[], kubespyJson: [] as number[], help: [] as number[], warm: [] as number[], cold: [] as number[], node: [] as number[], oneGet: [] as number[] };
     for (let i = 0; i < runs; i++) {
       for (const kubeconfig of [bench.kubeconfig, jsonKubeconfig]) {
         const spy = bench.kubespy(['trace', 'service', 'web', '-n', NS, '-o', 'plain'], { kubeconfig });
@@ -53,6 +55,12 @@ export async function runStartup(ctx: BenchContext): Promise<SectionResult> {
         into.push(row.at - kubectl.startedAt);
         await kubectl.stop();
       }
+
+      // The floor for a Node.js tool: Node, node:https, one TLS connection, one GET.
+      const oneGet = spawnMeasured('one-get', process.execPath, [ONE_GET, jsonKubeconfig, NS, 'web']);
+      const found = await oneGet.waitForLine((l) => /^web found/.test(l.text), TIMEOUT_MS);
+      times.oneGet.push(found.at - oneGet.startedAt);
+      await oneGet.stop();
 
       const node = spawnMeasured('node', process.execPath, ['-e', '0']);
       await node.exited;
@@ -79,6 +87,14 @@ export async function runStartup(ctx: BenchContext): Promise<SectionResult> {
         { section: '1 start-up', metric: 'same, kubectl with a fresh --cache-dir', unit: 'ms', kubespy, kubectl: summarize(times.cold) },
         { section: '1 start-up', metric: 'same, kubeconfig in JSON (no YAML parser), warm kubectl', unit: 'ms', kubespy: summarize(times.kubespyJson), kubectl: warm },
         { section: '1 start-up', metric: 'kubespy first line (any verdict) · `node -e 0`', unit: 'ms', kubespy: summarize(times.kubespyFirstLine), kubectl: summarize(times.node), note: 'kubectl column: node -e 0' },
+        {
+          section: '1 start-up',
+          metric: 'floor for a Node tool: one GET in plain node:https (bench/lib/one-get.mjs)',
+          unit: 'ms',
+          kubespy: summarize(times.oneGet),
+          kubectl: warm,
+          note: 'kubespy column: one-get.mjs',
+        },
         { section: '1 start-up', metric: '`kubespy trace --help` to exit · `node -e 0`', unit: 'ms', kubespy: summarize(times.help), kubectl: summarize(times.node), note: 'kubectl column: node -e 0' },
       ],
       raw: { runs, ...times },

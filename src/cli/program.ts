@@ -15,8 +15,24 @@ import { registerStatusCommand } from './commands/status.js';
 import { registerTraceCommand } from './commands/trace.js';
 import { VERSION } from './version.js';
 
-/** Builds the program; each command's action resolves to an exit code stored in `result`. */
-export function buildProgram(io: CliIO, result: { code: number }): Command {
+type RegisterCommand = (program: Command, io: CliIO, result: { code: number }) => void;
+
+const COMMANDS: Record<string, RegisterCommand> = {
+  trace: registerTraceCommand,
+  status: registerStatusCommand,
+  changes: registerChangesCommand,
+  record: registerRecordCommand,
+  demo: registerDemoCommand,
+  cluster: registerClusterCommand,
+};
+
+/**
+ * Builds the program; each command's action resolves to an exit code stored in `result`. Given
+ * argv naming a command, only that one is registered: building all six, options and help texts,
+ * is ~3 ms of start-up (issue 6). Top-level help, `help CMD` and mistyped commands (whose
+ * suggestions list the others) get them all.
+ */
+export function buildProgram(io: CliIO, result: { code: number }, argv: readonly string[] = []): Command {
   const program = new Command('kubespy')
     .description('See, live, what is happening to Kubernetes objects and why.')
     .version(VERSION, '--version', 'print the kubespy version')
@@ -46,12 +62,9 @@ unauthenticated or forbidden · 70 internal error. Docs: README.md and docs/.`,
     });
   program.addOption(new Option('--debug', 'show stack traces and request logs (credentials redacted)').hideHelp(false));
 
-  registerTraceCommand(program, io, result);
-  registerStatusCommand(program, io, result);
-  registerChangesCommand(program, io, result);
-  registerRecordCommand(program, io, result);
-  registerDemoCommand(program, io, result);
-  registerClusterCommand(program, io, result);
+  const named = argv.find((arg) => !arg.startsWith('-'));
+  const register = named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named] as RegisterCommand] : Object.values(COMMANDS);
+  for (const registerCommand of register) registerCommand(program, io, result);
   return program;
 }
 
@@ -59,7 +72,7 @@ unauthenticated or forbidden · 70 internal error. Docs: README.md and docs/.`,
 export async function run(argv: string[], given: CliIO): Promise<number> {
   const result = { code: ExitCode.Done as number };
   const io = stopWhenOutputCloses(given);
-  const program = buildProgram(io, result);
+  const program = buildProgram(io, result, argv);
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv, { from: 'user' });
