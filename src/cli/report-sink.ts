@@ -5,7 +5,8 @@
 import {
   createFrameWriter,
   frameSize,
-  JsonEmitter,
+  jsonBody,
+  jsonLineOf,
   renderFrame,
   shouldUseColor,
   supportsEmoji,
@@ -23,8 +24,12 @@ export type OutputMode = 'tty' | 'plain' | 'json';
  * only when something other than the passing of time changed.
  */
 export function changeKey(report: TraceReport): string {
-  const masked = JSON.stringify({ v: report.verdict, s: report.summary, c: report.checks });
-  return masked.replace(/\d+(?:\.\d+)? ?(?:ms|s|m|h|d)\b/g, '#');
+  return maskElapsed(JSON.stringify({ v: report.verdict, s: report.summary, c: report.checks }));
+}
+
+/** Serialised report text with every elapsed time ("3 s", "1.5 m", "250 ms") replaced by '#'. */
+function maskElapsed(serialised: string): string {
+  return serialised.replace(/\d+(?:\.\d+)? ?(?:ms|s|m|h|d)\b/g, '#');
 }
 
 export interface ReportSink {
@@ -40,15 +45,16 @@ export function createReportSink(mode: OutputMode, io: CliIO, options: { colorFl
   const symbols = supportsEmoji({ env: io.env, platform: process.platform }) ? 'emoji' : 'ascii';
   switch (mode) {
     case 'json': {
-      const emitter = new JsonEmitter();
       let lastKey: string | undefined;
       return {
         show(report, now) {
-          const key = changeKey(report);
+          // One serialisation per report (issue 6: per-update cost): the body with elapsed times
+          // masked is the change key, and the body itself is printed.
+          const body = jsonBody(report);
+          const key = maskElapsed(body);
           if (key === lastKey) return;
           lastKey = key;
-          const line = emitter.emit(report, now);
-          if (line !== undefined) io.stdout.write(`${line}\n`);
+          io.stdout.write(`${jsonLineOf(body, now)}\n`);
         },
         // Narration is for people; keep stdout pure NDJSON for scripts.
         note(text) {

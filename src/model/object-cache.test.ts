@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../lib/kube-object.js';
 import { ObjectCache } from './object-cache.js';
+import type { SourceEvent } from './source.js';
 
 const pod = (name: string, rv: string, namespace = 'default'): KubeObject => ({
   kind: 'Pod',
@@ -51,5 +52,32 @@ describe('ObjectCache', () => {
     const cache = new ObjectCache();
     expect(cache.apply({ type: 'RECONNECTING', reason: 'EOF' })).toBe(false);
     expect(cache.apply({ type: 'HEALTHY' })).toBe(false);
+  });
+
+  it('hands out the same frozen list until something changes', () => {
+    const cache = new ObjectCache();
+    cache.apply({ type: 'SYNC', objects: [pod('a', '1'), pod('b', '1')] });
+    const first = cache.values();
+    expect(cache.values()).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => first.sort()).toThrow(TypeError);
+    // Nothing changed: a repeated resourceVersion, an unknown deletion.
+    cache.apply({ type: 'MODIFIED', object: pod('a', '1') });
+    cache.apply({ type: 'DELETED', object: pod('c', '2') });
+    expect(cache.values()).toBe(first);
+    const changes: SourceEvent[] = [
+      { type: 'MODIFIED', object: pod('a', '2') },
+      { type: 'ADDED', object: pod('c', '3') },
+      { type: 'DELETED', object: pod('b', '4') },
+      { type: 'SYNC', objects: [pod('a', '5')] },
+    ];
+    for (const event of changes) {
+      const before = cache.values();
+      cache.apply(event);
+      expect(cache.values()).not.toBe(before);
+    }
+    expect(cache.values().map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`)).toEqual(['a@5']);
+    cache.clear();
+    expect(cache.values()).toEqual([]);
   });
 });

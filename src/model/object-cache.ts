@@ -12,6 +12,12 @@ export function objectKeyOf(object: KubeObject): string {
 
 export class ObjectCache {
   private readonly objects = new Map<string, KubeObject>();
+  /**
+   * values() as last built, until the next change. A trace takes a snapshot of every watch per
+   * update, most of which did not change (issue 6: per-update cost); an unchanged watch hands out
+   * the same array, so consumers may also compare it by identity.
+   */
+  private list: KubeObject[] | undefined;
   /** True once the first SYNC arrived: before that, "no objects" means "not known yet". */
   synced = false;
 
@@ -19,6 +25,7 @@ export class ObjectCache {
   apply(event: SourceEvent): boolean {
     switch (event.type) {
       case 'SYNC': {
+        this.list = undefined;
         this.objects.clear();
         for (const object of event.objects) this.objects.set(objectKeyOf(object), object);
         this.synced = true;
@@ -33,10 +40,14 @@ export class ObjectCache {
           return false;
         }
         this.objects.set(key, event.object);
+        this.list = undefined;
         return true;
       }
-      case 'DELETED':
-        return this.objects.delete(objectKeyOf(event.object));
+      case 'DELETED': {
+        const deleted = this.objects.delete(objectKeyOf(event.object));
+        if (deleted) this.list = undefined;
+        return deleted;
+      }
       default:
         return false;
     }
@@ -44,11 +55,17 @@ export class ObjectCache {
 
   clear(): void {
     this.objects.clear();
+    this.list = undefined;
     this.synced = false;
   }
 
+  /**
+   * The objects, in the order first seen. The array is shared until the next change and frozen, so a
+   * consumer that sorts or filters must copy it (a mutation throws instead of corrupting the cache).
+   */
   values(): KubeObject[] {
-    return [...this.objects.values()];
+    this.list ??= Object.freeze([...this.objects.values()]) as KubeObject[];
+    return this.list;
   }
 
   get size(): number {

@@ -67,11 +67,15 @@ export class WatchSet {
         watch.problem = undefined;
         watch.reconnecting = false;
         break;
-      default:
+      default: {
         // Objects arriving mean the watch works, whatever it reported before.
+        const recovered = watch.problem !== undefined || watch.reconnecting;
         watch.problem = undefined;
         watch.reconnecting = false;
-        watch.cache.apply(event);
+        // A repeat of what the cache holds (same resourceVersion, or the deletion of an object
+        // it never had) changes nothing the trace shows: no update, no re-analysis.
+        if (!watch.cache.apply(event) && !recovered) return;
+      }
     }
     this.onChange();
   }

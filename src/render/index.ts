@@ -1,7 +1,7 @@
 /** render/: a TraceReport as a live terminal frame, a plain transition log, or JSON lines. */
 export { renderFrame, type FrameHeader, type FrameOptions, type LiveState } from './tty.js';
 export { transitions, type DetailsMode, type TransitionOptions } from './plain.js';
-export { jsonLine, JsonEmitter } from './json.js';
+export { jsonBody, jsonLine, jsonLineOf } from './json.js';
 export {
   createFrameWriter,
   fitToScreen,

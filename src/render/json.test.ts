@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonEmitter, jsonLine } from './json.js';
+import { jsonBody, jsonLine, jsonLineOf } from './json.js';
 import { NOW, failingService, readyService } from './fixtures/reports.js';
 import type { TraceReport } from '../trace/types.js';
 
@@ -27,43 +27,17 @@ describe('jsonLine', () => {
   });
 });
 
-describe('JsonEmitter', () => {
-  it('never prints two equal lines in a row, whatever the time', () => {
-    const emitter = new JsonEmitter();
-    const out = [
-      emitter.emit(readyService, NOW),
-      emitter.emit(readyService, NOW + 1000),
-      emitter.emit({ ...readyService }, NOW + 2000),
-      emitter.emit(failingService, NOW + 3000),
-      emitter.emit(readyService, NOW + 4000),
-      emitter.emit(readyService, NOW + 5000),
-    ];
-    expect(out.map((l) => (l === undefined ? undefined : (JSON.parse(l) as { verdict: string }).verdict))).toEqual([
-      'ready',
-      undefined,
-      undefined,
-      'failing',
-      'ready',
-      undefined,
-    ]);
-    expect(out[0]).toBe(jsonLine(readyService, NOW));
-    expect(out[4]).toBe(jsonLine(readyService, NOW + 4000));
+describe('jsonBody and jsonLineOf', () => {
+  it('build the same line as jsonLine from one serialisation, time first', () => {
+    const body = jsonBody(failingService);
+    expect(jsonLineOf(body, NOW)).toBe(jsonLine(failingService, NOW));
+    expect(JSON.parse(body)).not.toHaveProperty('time');
+    expect(Object.keys(JSON.parse(jsonLineOf(body, NOW + 1)) as object)).toEqual(['time', 'target', 'verdict', 'summary', 'checks']);
+    expect((JSON.parse(jsonLineOf(body, NOW + 1)) as { time: string }).time).toBe('2026-01-01T12:04:31.201Z');
   });
 
-  it('prints a change in details, which a consumer may act on', () => {
-    const emitter = new JsonEmitter();
-    emitter.emit(failingService, NOW);
-    const moreDetail: TraceReport = {
-      ...failingService,
-      checks: failingService.checks.map((c) => (c.id === 'events' ? { ...c, details: ['FailedToUpdateEndpointSlices ×4 (3 m)'] } : c)),
-    };
-    expect(emitter.emit(moreDetail, NOW + 1)).toBeDefined();
-  });
-
-  it('prints the same report again after reset', () => {
-    const emitter = new JsonEmitter();
-    emitter.emit(readyService, NOW);
-    emitter.reset();
-    expect(emitter.emit(readyService, NOW)).toBe(jsonLine(readyService, NOW));
+  it('the body leaves out fields outside the contract, so equal bodies mean equal lines', () => {
+    const extra = { ...readyService, debug: 1, checks: readyService.checks.map((c) => ({ ...c, extra: true })) } as unknown as TraceReport;
+    expect(jsonBody(extra)).toBe(jsonBody(readyService));
   });
 });

@@ -17,34 +17,23 @@ function body(report: TraceReport): Record<string, unknown> {
   };
 }
 
+/**
+ * The report's body — everything but the time, in contract order — serialised. A caller that
+ * also needs to compare reports (report-sink's change detection) compares this string and prints
+ * it with jsonLineOf, so a report is serialised once per update, not once per use (issue 6: the
+ * per-update cost is kubespy's share of the write → line latency).
+ */
+export function jsonBody(report: TraceReport): string {
+  return JSON.stringify(body(report));
+}
+
 /** The report as one JSON line at time `now` (ms), without the trailing newline. */
 export function jsonLine(report: TraceReport, now: number): string {
-  return withTime(JSON.stringify(body(report)), now);
+  return jsonLineOf(jsonBody(report), now);
 }
 
-/** Puts "time" first in an already serialised body (which is never empty). */
-function withTime(serialisedBody: string, now: number): string {
-  return `{"time":${JSON.stringify(rfc3339(now))},${serialisedBody.slice(1)}`;
-}
-
-/**
- * Emits a line per report, except one equal to the previous line apart from its time — a watch
- * event that changes nothing the report shows (a resourceVersion bump, a status heartbeat) must
- * not print. Holds only the previous body, so memory stays flat over a long trace.
- */
-export class JsonEmitter {
-  private previous: string | undefined;
-
-  /** The line to print, or undefined when it would repeat the previous one. */
-  emit(report: TraceReport, now: number): string | undefined {
-    const key = JSON.stringify(body(report));
-    if (key === this.previous) return undefined;
-    this.previous = key;
-    return withTime(key, now);
-  }
-
-  /** Forgets the previous line (e.g. when a new trace starts on the same output). */
-  reset(): void {
-    this.previous = undefined;
-  }
+/** The line for a body from jsonBody at time `now`: "time" first, then the body's fields. */
+export function jsonLineOf(serialisedBody: string, now: number): string {
+  // rfc3339 output needs no JSON escaping (digits, '-', ':', '.', 'T', 'Z').
+  return `{"time":"${rfc3339(now)}",${serialisedBody.slice(1)}`;
 }

@@ -199,6 +199,25 @@ const cases: WorkloadCase[] = [
     messages: { pods: '2 of 3 ready · 1 crash loop', events: `1 warning, latest: BackOff on Pod ${NEW}-p2` },
   },
   {
+    name: 'the same warning on several Pods is summed up, not named Pod by Pod',
+    input: workloadInput({
+      workload: deployment('web', { available: 1, ready: 1 }),
+      replicaSets: [replicaSet(NEW, { ready: 1, available: 1 })],
+      pods: [
+        ...podsOf(NEW, 1),
+        waiting(pod(`${NEW}-p1`, { replicaSet: NEW }), 'CrashLoopBackOff', 'back-off', { restarts: 4 }),
+        waiting(pod(`${NEW}-p2`, { replicaSet: NEW }), 'CrashLoopBackOff', 'back-off', { restarts: 4 }),
+      ],
+      events: [
+        event({ name: `${NEW}-p1`, reason: 'BackOff', message: 'Back-off restarting failed container web in pod', count: 3 }),
+        event({ name: `${NEW}-p2`, reason: 'BackOff', message: 'Back-off restarting failed container web in pod', count: 5 }),
+      ],
+    }),
+    verdict: 'failing',
+    statuses: { events: 'warn' },
+    messages: { events: '2 warnings: BackOff on 2 Pods' },
+  },
+  {
     name: 'a crash-looping container running again between back-offs stays a crash loop',
     input: (() => {
       const p = pod(`${NEW}-p2`, { replicaSet: NEW });

@@ -261,7 +261,11 @@ export function workloadCheck(ctx: WorkloadContext, kind: WorkloadKind, extra: s
   return check('workload', 'ok', `exists${generation !== undefined ? `, generation ${generation} observed` : ''}`, details);
 }
 
-/** `events`: Warning Events about the workload, its ReplicaSets and its Pods, latest first. */
+/**
+ * `events`: Warning Events about the workload, its ReplicaSets and its Pods, latest first. One
+ * reason on several Pods (every new replica failing its image pull) is summed up, as in the
+ * Service trace, so the line does not change each time another replica reports it.
+ */
 export function eventsCheck(ctx: WorkloadContext, kind: WorkloadKind): Check {
   const { input } = ctx;
   const names = new Set([
@@ -272,7 +276,7 @@ export function eventsCheck(ctx: WorkloadContext, kind: WorkloadKind): Check {
   const warnings = dedupeEvents(
     input.events.map(viewEvent).filter((e: EventView) => e.type === 'Warning' && names.has(`${e.kind}/${e.name}`)),
   );
-  return warningsCheck(warnings, input.now);
+  return warningsCheck(warnings, input.now, { sumSameReason: true });
 }
 
 export interface AvailabilityOptions {
