@@ -5,8 +5,8 @@
  * the fields the command set are compared.
  */
 import { describe, expect, it } from 'vitest';
-import { withCluster } from './helpers/cluster.js';
-import { hasKubectl, kubectlIn, warnIfNoKubectl } from './helpers/kubectl.js';
+import { eventually, withCluster } from './helpers/cluster.js';
+import { hasKubectl, kubectlIn, records, warnIfNoKubectl } from './helpers/kubectl.js';
 
 warnIfNoKubectl('kubectl imperative-command tests');
 
@@ -82,6 +82,22 @@ describe.skipIf(!hasKubectl)('kubectl imperative commands against the embedded c
       metadata: { labels: { app: 'box' } },
       spec: { containers: [{ name: 'box', image: 'busybox:1.36', args: ['sleep', '3600'], env: [{ name: 'MODE', value: 'test' }] }] },
     });
+  });
+
+  it('create quota --hard, then get quota prints REQUEST and LIMIT as the real server does', async () => {
+    await kubectl().ok(['create', 'namespace', 'limited']);
+    await kubectl().ok(['create', 'quota', 'compute', '-n', 'limited', '--hard=pods=10,requests.cpu=2,limits.cpu=4']);
+    const pod = await fixture.file(
+      'limited-pod.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: box\n  namespace: limited\nspec:\n  containers:\n  - name: box\n    image: busybox:1.36\n    resources:\n      requests:\n        cpu: 500m\n      limits:\n        cpu: "1"\n',
+    );
+    await kubectl().ok(['apply', '-f', pod]);
+    const [quota] = await eventually(async () => {
+      const table = records(await kubectl().ok(['get', 'quota', '-n', 'limited']));
+      expect(table[0]?.['REQUEST']).toBe('pods: 1/10, requests.cpu: 500m/2');
+      return table;
+    });
+    expect(quota).toMatchObject({ NAME: 'compute', AGE: expect.stringMatching(/^\d+s$/), LIMIT: 'limits.cpu: 1/4' });
   });
 
   it('create job', async (ctx) => {

@@ -16,6 +16,9 @@ import { summarize } from '../lib/stats.js';
 const NS = 'capacity';
 const WATCHERS = 50;
 const STEADY_RATE = 1000;
+// Offered a little above the budget: the churn timer writes what is due at each 10 ms tick, so it
+// achieves slightly less than it is asked for, and the budget is on what was achieved.
+const OFFERED_RATE = 1050;
 
 interface WatcherTotals {
   events: number;
@@ -52,9 +55,9 @@ export async function runCapacity(ctx: BenchContext): Promise<SectionResult> {
       await waitUntil(`${WATCHERS} open watches`, () => latest(watchers).open === WATCHERS, 30_000);
       const target = { namespace: NS, names };
 
-      // Steady phase: 1,000 writes/s.
+      // Steady phase: at least 1,000 writes/s.
       const steadySeconds = scaled(ctx, 10, 3);
-      const churn = startChurn(bench.store, target, STEADY_RATE);
+      const churn = startChurn(bench.store, target, OFFERED_RATE);
       await sleep(steadySeconds * 1000);
       const steady = churn.stop();
       await waitUntil('every write delivered', () => latest(watchers).events >= steady.writes, 20_000).catch(() => {});
@@ -79,13 +82,13 @@ export async function runCapacity(ctx: BenchContext): Promise<SectionResult> {
       const afterBurst = latest(watchers);
       ctx.log(`capacity: flat out ${burstRate.toFixed(0)} writes/s, delivered ${afterBurst.events}/${expected}, lag p99 ${afterBurst.lagP99} ms`);
 
-      const sustained = steady.rate >= STEADY_RATE * 0.95 && afterSteady.events >= steady.writes && afterSteady.open === WATCHERS;
+      const sustained = steady.rate >= STEADY_RATE && afterSteady.events >= steady.writes && afterSteady.open === WATCHERS;
       return {
         rows: [
           { section: '5 capacity', metric: `objects held (${pods.toLocaleString('en-US')} Pods + Events + system)`, unit: '', value: summarize([objects]) },
           {
             section: '5 capacity',
-            metric: `writes/s with ${WATCHERS} watchers, all delivered (offered ${STEADY_RATE}/s)`,
+            metric: `writes/s with ${WATCHERS} watchers, all delivered (offered ${OFFERED_RATE.toLocaleString('en-US')}/s)`,
             unit: 'w/s',
             value: summarize([steady.rate]),
             budget: { text: `≥ ${STEADY_RATE} w/s, ${pods.toLocaleString('en-US')} Pods, ${WATCHERS} watchers`, met: sustained && pods >= 10_000 },

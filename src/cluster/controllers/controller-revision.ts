@@ -8,7 +8,7 @@
  */
 import type { KubeObject } from '../../lib/kube-object.js';
 import type { Store } from '../store/types.js';
-import { clone, controllerRef, num, obj, ownerReference, stringMap, type JsonObject } from './pod-template.js';
+import { byCreation, clone, controllerRef, num, obj, ownerReference, stringMap, type JsonObject } from './pod-template.js';
 import { deleteIfPresent } from './runtime.js';
 
 export const REVISIONS = 'controllerrevisions.apps';
@@ -66,7 +66,8 @@ export function ensureRevision(
 /** Deletes the oldest of `unused` beyond the owner's spec.revisionHistoryLimit (default 10). */
 export function truncateRevisions(store: Store, owner: KubeObject, unused: KubeObject[]): void {
   const limit = num(owner, 'spec', 'revisionHistoryLimit') ?? 10;
-  const oldestFirst = [...unused].sort((a, b) => revisionNumber(a) - revisionNumber(b));
+  // history.SortControllerRevisions: by revision, equal revisions by creation time, then name.
+  const oldestFirst = [...unused].sort((a, b) => revisionNumber(a) - revisionNumber(b) || byCreation(a, b));
   for (const r of oldestFirst.slice(0, Math.max(0, oldestFirst.length - limit))) {
     deleteIfPresent(store, REVISIONS, owner.metadata.namespace, r.metadata.name ?? '');
   }

@@ -22,14 +22,14 @@
 import type { KubeObject } from '../../lib/kube-object.js';
 import type { StoreChange } from '../store/types.js';
 import { ensureRevision, ownedRevisions, truncateRevisions, type RevisionOwnerKind } from './controller-revision.js';
-import { KeyedQueue, objectKey, splitKey, type Controller, type ControllerContext } from './runtime.js';
+import { QueueLoop, objectKey, splitKey, type Controller } from './runtime.js';
 import { matchesNodeAffinity, tolerates, type Taint, type Toleration } from './scheduler.js';
 import {
   arr,
+  byCreation,
   computeHash,
   CONTROLLER_REVISION_HASH,
   controllerRef,
-  creationMs,
   errorMessage,
   isNotFound,
   isObject,
@@ -119,9 +119,7 @@ export function daemonPodNode(pod: KubeObject): string | undefined {
 
 export function createDaemonSetController(options: DaemonSetControllerOptions = {}): Controller {
   const placement = options.placement ?? 'affinity';
-  let ctx: ControllerContext | undefined;
-  let queue: KeyedQueue | undefined;
-  let unsubscribe: (() => void) | undefined;
+  const loop = new QueueLoop();
   const known = new Set<string>();
 
   function onChange(change: StoreChange): void {
@@ -130,12 +128,12 @@ export function createDaemonSetController(options: DaemonSetControllerOptions = 
       const key = objectKey(object);
       if (change.type === 'DELETED') known.delete(key);
       else known.add(key);
-      queue?.add(key);
+      loop.queue?.add(key);
     } else if (resource.group === '' && resource.plural === 'pods') {
       const ref = controllerRef(object);
-      if (ref?.kind === 'DaemonSet') queue?.add(`${object.metadata.namespace}/${ref.name}`);
+      if (ref?.kind === 'DaemonSet') loop.queue?.add(`${object.metadata.namespace}/${ref.name}`);
     } else if (resource.group === '' && resource.plural === 'nodes') {
-      for (const key of known) queue?.add(key);
+      for (const key of known) loop.queue?.add(key);
     }
   }
 
@@ -165,8 +163,8 @@ export function createDaemonSetController(options: DaemonSetControllerOptions = 
 
   /** Ensures the ControllerRevision for the current template (snapshot + cleanupHistory). */
   function syncRevisions(ds: KubeObject, template: unknown, hash: string): void {
-    if (!ctx) return;
-    const { store } = ctx;
+    if (!loop.ctx) return;
+    const { store } = loop.ctx;
     const owned = ownedRevisions(store, ds);
     const current = ensureRevision(store, ds, HISTORY, owned, template, hash);
     // Old revisions beyond revisionHistoryLimit, oldest first.
@@ -174,14 +172,14 @@ export function createDaemonSetController(options: DaemonSetControllerOptions = 
   }
 
   function reconcile(key: string): void {
-    if (!ctx) return;
-    const { store, events, clock } = ctx;
+    if (!loop.ctx) return;
+    const { store, events, clock } = loop.ctx;
     const { namespace, name } = splitKey(key);
     const ds = store.tryGet(DS, namespace, name);
     if (!ds || !namespace) return;
     const template = obj(ds, 'spec', 'template') ?? {};
     const hash = computeHash(template, num(ds, 'status', 'collisionCount'));
-    const minReadyMs = minReadyRealMs(ds, ctx);
+    const minReadyMs = minReadyRealMs(ds, loop.ctx);
     const selector = obj(ds, 'spec')?.selector;
     const nodes = store.list('nodes').items;
 
@@ -192,7 +190,10 @@ export function createDaemonSetController(options: DaemonSetControllerOptions = 
         const node = daemonPodNode(pod) ?? '';
         byNode.set(node, [...(byNode.get(node) ?? []), pod]);
       }
-      for (const list of byNode.values()) list.sort((a, b) => creationMs(a) - creationMs(b));
+      // podByCreationTimestampAndPhase: scheduled Pods first, then oldest, equal times by name;
+      // pods[0] is the one a node keeps.
+      const scheduled = (p: KubeObject) => (obj(p, 'spec')?.nodeName ? 0 : 1);
+      for (const list of byNode.values()) list.sort((a, b) => scheduled(a) - scheduled(b) || byCreation(a, b));
       return byNode;
     };
 
@@ -272,7 +273,7 @@ export function createDaemonSetController(options: DaemonSetControllerOptions = 
         if (pod.metadata.labels?.[CONTROLLER_REVISION_HASH] === hash) updated++;
       } else if (pods.length > 0) misscheduled++;
     }
-    if (nextCheck !== undefined) queue?.addAfter(key, nextCheck);
+    if (nextCheck !== undefined) loop.queue?.addAfter(key, nextCheck);
     const status: JsonObject = {
       currentNumberScheduled: current,
       numberMisscheduled: misscheduled,
@@ -310,8 +311,8 @@ export function createDaemonSetController(options: DaemonSetControllerOptions = 
     deletePod: (pod: KubeObject) => void,
     byNode: Map<string, KubeObject[]>,
   ): void {
-    if (!ctx) return;
-    const now = ctx.clock.now();
+    if (!loop.ctx) return;
+    const now = loop.ctx.clock.now();
     const eligible = nodes.filter((n) => nodeShouldRunDaemonPod(n, template));
     const maxUnavailable = Math.max(
       scaledValue(obj(ds, 'spec', 'updateStrategy', 'rollingUpdate')?.maxUnavailable ?? 1, eligible.length, true, 1),
@@ -341,22 +342,17 @@ export function createDaemonSetController(options: DaemonSetControllerOptions = 
     for (const pod of [...allowedReplacements, ...candidates.slice(0, remaining)]) deletePod(pod);
   }
 
-  return {
+  return loop.controller({
     name: 'daemonset-controller',
-    start(context) {
-      ctx = context;
-      queue = new KeyedQueue(context.clock, reconcile, (key, error) => context.log(`daemonset ${key}: ${errorMessage(error)}`));
-      unsubscribe = context.store.subscribe(onChange);
+    logLabel: 'daemonset',
+    reconcile,
+    onChange,
+    resync(context, queue) {
       for (const ds of context.store.list(DS).items) {
         known.add(objectKey(ds));
         queue.add(objectKey(ds));
       }
     },
-    stop() {
-      unsubscribe?.();
-      queue?.stop();
-      known.clear();
-      ctx = undefined;
-    },
-  };
+    reset: () => known.clear(),
+  });
 }

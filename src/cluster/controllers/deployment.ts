@@ -24,14 +24,15 @@
  */
 import type { TimerHandle } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
+import { metaTimeNow } from '../time.js';
 import type { StoreChange } from '../store/types.js';
-import { deleteIfPresent, KeyedQueue, objectKey, splitKey, type Controller, type ControllerContext } from './runtime.js';
+import { deleteIfPresent, QueueLoop, objectKey, splitKey, type Controller, type ControllerContext } from './runtime.js';
 import {
   arr,
+  byCreation,
   clone,
   computeHash,
   controllerRef,
-  creationMs,
   errorMessage,
   isAlreadyExists,
   isEmptySelector,
@@ -52,7 +53,6 @@ import {
   withoutLabel,
   type JsonObject,
 } from './pod-template.js';
-import { compareText } from '../../lib/compare.js';
 
 const DEPLOY = 'deployments.apps';
 const RS = 'replicasets.apps';
@@ -131,9 +131,6 @@ function sumStatus(rss: KubeObject[], f: string): number {
   return rss.reduce((n, rs) => n + statusCount(rs, f), 0);
 }
 
-function byCreation(a: KubeObject, b: KubeObject): number {
-  return creationMs(a) - creationMs(b) || compareText(a.metadata.name ?? '', b.metadata.name ?? '');
-}
 
 function hasProgressDeadline(d: KubeObject): boolean {
   const s = num(d, 'spec', 'progressDeadlineSeconds');
@@ -218,9 +215,7 @@ interface Sync {
 }
 
 export function createDeploymentController(): Controller {
-  let ctx: ControllerContext | undefined;
-  let queue: KeyedQueue | undefined;
-  let unsubscribe: (() => void) | undefined;
+  const loop = new QueueLoop();
   const selectors = new Map<string, { namespace: string; selector: unknown }>();
   /** ReplicaSet key → owning Deployment key, so Pod deletions reach the Deployment (Recreate). */
   const rsOwner = new Map<string, string>();
@@ -235,7 +230,7 @@ export function createDeploymentController(): Controller {
         deadlineTimers.get(key)?.handle.cancel();
         deadlineTimers.delete(key);
       } else selectors.set(key, { namespace: object.metadata.namespace ?? '', selector: obj(object, 'spec')?.selector });
-      queue?.add(key);
+      loop.queue?.add(key);
       return;
     }
     if (resource.group === 'apps' && resource.plural === 'replicasets') {
@@ -246,11 +241,11 @@ export function createDeploymentController(): Controller {
       for (const rs of previous ? [object, previous] : [object]) {
         const r = controllerRef(rs);
         if (r) {
-          if (r.kind === 'Deployment') queue?.add(`${rs.metadata.namespace}/${r.name}`);
+          if (r.kind === 'Deployment') loop.queue?.add(`${rs.metadata.namespace}/${r.name}`);
           continue;
         }
         for (const [dkey, entry] of selectors) {
-          if (entry.namespace === rs.metadata.namespace && matchesLabelSelector(entry.selector, labelsOf(rs))) queue?.add(dkey);
+          if (entry.namespace === rs.metadata.namespace && matchesLabelSelector(entry.selector, labelsOf(rs))) loop.queue?.add(dkey);
         }
       }
       return;
@@ -260,12 +255,11 @@ export function createDeploymentController(): Controller {
       const ref = controllerRef(object);
       if (ref?.kind !== 'ReplicaSet') return;
       const owner = rsOwner.get(`${object.metadata.namespace}/${ref.name}`);
-      if (owner) queue?.add(owner);
+      if (owner) loop.queue?.add(owner);
     }
   }
 
-  function reconcile(key: string): void {
-    if (!ctx) return;
+  function reconcile(key: string, ctx: ControllerContext): void {
     const { namespace, name } = splitKey(key);
     const d = ctx.store.tryGet(DEPLOY, namespace, name);
     if (!d || !namespace) return;
@@ -453,7 +447,7 @@ export function createDeploymentController(): Controller {
     const found = findNewReplicaSet(d, s.rsList);
     const oldRSs = s.rsList.filter((rs) => rs !== found);
     const newRevision = Math.max(0, ...oldRSs.map(revisionOf)) + 1;
-    const now = new Date(clock.now()).toISOString();
+    const now = metaTimeNow(clock);
 
     if (found) {
       const annotations = { ...(found.metadata.annotations ?? {}) };
@@ -569,7 +563,7 @@ export function createDeploymentController(): Controller {
     };
     const collision = num(d, 'status', 'collisionCount');
     if (collision !== undefined) status.collisionCount = collision;
-    const now = new Date(s.ctx.clock.now()).toISOString();
+    const now = metaTimeNow(s.ctx.clock);
     if (available >= specReplicas(d) - maxUnavailable(d)) {
       setCondition(status, newCondition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', now));
     } else {
@@ -599,7 +593,7 @@ export function createDeploymentController(): Controller {
   function syncRolloutStatus(s: Sync, allRSs: KubeObject[], newRS: KubeObject | undefined): void {
     const d = s.d;
     const status = calculateStatus(s, allRSs, newRS);
-    const now = new Date(s.ctx.clock.now()).toISOString();
+    const now = metaTimeNow(s.ctx.clock);
     if (!hasProgressDeadline(d)) removeCondition(status, 'Progressing');
     const current = getCondition(obj(d, 'status') ?? {}, 'Progressing');
     const isComplete = (num(status, 'replicas') ?? 0) === (num(status, 'updatedReplicas') ?? 0) && current?.reason === 'NewReplicaSetAvailable';
@@ -656,7 +650,7 @@ export function createDeploymentController(): Controller {
     const key = s.key;
     const handle = s.ctx.clock.setTimeout(() => {
       deadlineTimers.delete(key);
-      queue?.add(key);
+      loop.queue?.add(key);
     }, Math.max(1, at - s.ctx.clock.now()));
     deadlineTimers.set(key, { at, handle });
   }
@@ -670,7 +664,7 @@ export function createDeploymentController(): Controller {
     if (cond?.reason === 'ProgressDeadlineExceeded') return;
     const pausedCondExists = cond?.reason === 'DeploymentPaused';
     const paused = obj(s.d, 'spec')?.paused === true;
-    const now = new Date(s.ctx.clock.now()).toISOString();
+    const now = metaTimeNow(s.ctx.clock);
     if (paused && !pausedCondExists) {
       setCondition(status, newCondition('Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', now));
     } else if (!paused && pausedCondExists) {
@@ -723,12 +717,13 @@ export function createDeploymentController(): Controller {
     const toAdd = allowed - sumSpec(all);
     let operation: 'up' | 'down' | undefined;
     if (toAdd > 0) {
-      // Larger first; among equals the newer ones grow first.
-      all.sort((a, b) => specReplicas(b) - specReplicas(a) || creationMs(b) - creationMs(a));
+      // Larger first; among equals the newer ones grow first (ReplicaSetsBySizeNewer: equal
+      // creation times by name, reversed).
+      all.sort((a, b) => specReplicas(b) - specReplicas(a) || byCreation(b, a));
       operation = 'up';
     } else if (toAdd < 0) {
-      // Larger first; among equals the older ones shrink first.
-      all.sort((a, b) => specReplicas(b) - specReplicas(a) || creationMs(a) - creationMs(b));
+      // Larger first; among equals the older ones shrink first (ReplicaSetsBySizeOlder).
+      all.sort((a, b) => specReplicas(b) - specReplicas(a) || byCreation(a, b));
       operation = 'down';
     }
     let added = 0;
@@ -887,12 +882,12 @@ export function createDeploymentController(): Controller {
     }
   }
 
-  return {
+  return loop.controller({
     name: 'deployment-controller',
-    start(context) {
-      ctx = context;
-      queue = new KeyedQueue(context.clock, reconcile, (key, error) => context.log(`deployment ${key}: ${errorMessage(error)}`));
-      unsubscribe = context.store.subscribe(onChange);
+    logLabel: 'deployment',
+    reconcile,
+    onChange,
+    resync(context, queue) {
       for (const rs of context.store.list(RS).items) {
         const ref = controllerRef(rs);
         if (ref?.kind === 'Deployment') rsOwner.set(objectKey(rs), `${rs.metadata.namespace}/${ref.name}`);
@@ -903,14 +898,11 @@ export function createDeploymentController(): Controller {
         queue.add(key);
       }
     },
-    stop() {
-      unsubscribe?.();
-      queue?.stop();
+    reset() {
       for (const t of deadlineTimers.values()) t.handle.cancel();
       deadlineTimers.clear();
       selectors.clear();
       rsOwner.clear();
-      ctx = undefined;
     },
-  };
+  });
 }

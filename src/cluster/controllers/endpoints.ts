@@ -17,11 +17,10 @@
  */
 import type { KubeObject } from '../../lib/kube-object.js';
 import type { Store, StoreChange } from '../store/types.js';
-import { deleteIfPresent, KeyedQueue, objectKey, splitKey, type Controller, type ControllerContext } from './runtime.js';
+import { deleteIfPresent, KeyedQueue, QueueLoop, objectKey, splitKey, type Controller, type ControllerContext } from './runtime.js';
 import {
   arr,
   canonicalJson,
-  errorMessage,
   isObject,
   isPodReady,
   isTerminating,
@@ -31,12 +30,12 @@ import {
   num,
   obj,
   podPhase,
-  rfc3339Nano,
   str,
   stringMap,
   type JsonObject,
 } from './pod-template.js';
 import { compareText } from '../../lib/compare.js';
+import { rfc3339Nano } from '../time.js';
 
 export const HEADLESS_LABEL = 'service.kubernetes.io/headless';
 export const TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
@@ -210,38 +209,22 @@ export function serviceKeyedController(
   sync: (run: ServiceSync, key: string) => void,
   onOtherChange?: (change: StoreChange, run: ServiceSync) => void,
 ): Controller {
-  let run: ServiceSync | undefined;
-  let unsubscribe: (() => void) | undefined;
   const index = new ServiceSelectorIndex();
-
-  function onChange(change: StoreChange): void {
-    if (!run) return;
-    const services = index.observe(change);
-    if (services) for (const key of services) run.queue.add(key);
-    else onOtherChange?.(change, run);
-  }
-
-  return {
+  const loop = new QueueLoop();
+  return loop.controller({
     name,
-    start(context) {
-      const queue = new KeyedQueue(
-        context.clock,
-        (key) => {
-          if (run) sync(run, key);
-        },
-        (key, error) => context.log(`${logLabel} ${key}: ${errorMessage(error)}`),
-      );
-      run = { ctx: context, queue, index };
-      unsubscribe = context.store.subscribe(onChange);
-      for (const key of index.load(context.store)) queue.add(key);
+    logLabel,
+    reconcile: (key, ctx, queue) => sync({ ctx, queue, index }, key),
+    onChange(change, queue) {
+      const services = index.observe(change);
+      if (services) for (const key of services) queue.add(key);
+      else if (loop.ctx) onOtherChange?.(change, { ctx: loop.ctx, queue, index });
     },
-    stop() {
-      unsubscribe?.();
-      run?.queue.stop();
-      index.clear();
-      run = undefined;
+    resync(ctx, queue) {
+      for (const key of index.load(ctx.store)) queue.add(key);
     },
-  };
+    reset: () => index.clear(),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -45,11 +45,11 @@ import {
   jsonEqual,
   obj,
   ownerReference,
-  rfc3339Nano,
   str,
   type JsonObject,
 } from './pod-template.js';
 import { compareText } from '../../lib/compare.js';
+import { rfc3339Nano } from '../time.js';
 
 const SLICES = 'endpointslices.discovery.k8s.io';
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';

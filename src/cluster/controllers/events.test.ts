@@ -48,8 +48,8 @@ describe('createEventRecorder', () => {
       reportingInstance: 'node-1',
       count: 1,
       eventTime: null,
-      firstTimestamp: '2026-01-01T00:00:00.000Z',
-      lastTimestamp: '2026-01-01T00:00:00.000Z',
+      firstTimestamp: '2026-01-01T00:00:00Z',
+      lastTimestamp: '2026-01-01T00:00:00Z',
     });
   });
 
@@ -78,7 +78,7 @@ describe('createEventRecorder', () => {
     recorder.record(pod, 'Warning', 'Unhealthy', message, { component: 'kubelet', host: 'node-1' }, 'spec.containers{web}');
     const all = events(store);
     expect(all).toHaveLength(1);
-    expect(all[0]).toMatchObject({ count: 3, firstTimestamp: '2026-01-01T00:00:00.000Z', lastTimestamp: '2026-01-01T00:00:20.000Z' });
+    expect(all[0]).toMatchObject({ count: 3, firstTimestamp: '2026-01-01T00:00:00Z', lastTimestamp: '2026-01-01T00:00:20Z' });
     expect(seen).toEqual(['ADDED', 'MODIFIED', 'MODIFIED']);
   });
 

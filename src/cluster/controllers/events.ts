@@ -5,6 +5,7 @@
  */
 import type { Clock, TimerHandle } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
+import { metaTimeNow } from '../time.js';
 import type { Store } from '../store/types.js';
 import type { EventRecorder } from './runtime.js';
 
@@ -111,7 +112,7 @@ export function createEventRecorder(store: Store, clock: Clock, options: EventRe
       const meta = involved.metadata;
       const involvedName = meta.name ?? '';
       const namespace = meta.namespace || 'default';
-      const now = new Date(clock.now()).toISOString();
+      const now = metaTimeNow(clock);
       const key = JSON.stringify([meta.uid ?? `${namespace}/${involvedName}`, type, reason, message, fieldPath ?? '', source.component, source.host ?? '']);
       const cached = cache.get(key);
       if (cached && bumpExisting(cached, now)) {

@@ -15,7 +15,7 @@
  */
 import type { KubeObject, OwnerReference } from '../../lib/kube-object.js';
 import type { ResourceType, StoreChange } from '../store/types.js';
-import { KeyedQueue } from './runtime.js';
+import { KeyedQueue, QueueLoop } from './runtime.js';
 import type { Controller, ControllerContext } from './runtime.js';
 
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
@@ -51,8 +51,6 @@ export function createGarbageCollectorController(): Controller {
   const dependents = new Map<string, Map<string, Identity>>();
   /** Owner references per dependent uid, to unindex on change. */
   const ownersOf = new Map<string, string[]>();
-  let queue: KeyedQueue | undefined;
-  let unsubscribe: (() => void) | undefined;
 
   function index(type: ResourceType, object: KubeObject): Identity | undefined {
     const uid = object.metadata.uid;
@@ -233,16 +231,13 @@ export function createGarbageCollectorController(): Controller {
     });
   }
 
-  return {
+  return new QueueLoop().controller({
     name: 'garbage-collector',
-    start(ctx) {
-      const q = new KeyedQueue(
-        ctx.clock,
-        (key) => reconcile(ctx, key),
-        (key, error) => ctx.log(`garbage-collector: ${key}: ${String(error)}`),
-      );
-      queue = q;
-      unsubscribe = ctx.store.subscribe((change) => onChange(change, q));
+    logLabel: 'garbage-collector:',
+    describeError: String,
+    reconcile: (key, ctx) => reconcile(ctx, key),
+    onChange,
+    resync(ctx, q) {
       // Build the graph from what is stored already, then settle anything left dangling.
       const seen: Array<[ResourceType, KubeObject]> = [];
       for (const type of ctx.store.registry.all()) {
@@ -255,16 +250,12 @@ export function createGarbageCollectorController(): Controller {
       }
       for (const [type, object] of seen) onChange({ type: 'MODIFIED', resource: type, object }, q);
     },
-    stop() {
-      unsubscribe?.();
-      unsubscribe = undefined;
-      queue?.stop();
-      queue = undefined;
+    reset() {
       objects.clear();
       dependents.clear();
       ownersOf.clear();
     },
-  };
+  });
 }
 
 function isGoneOrReplaced(error: unknown): boolean {

@@ -13,11 +13,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { TimerHandle } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
+import { metaTimeNow } from '../time.js';
 import { deepEqual } from '../store/json.js';
 import type { StoreChange } from '../store/types.js';
 import { formatGoDuration, imagePullFails, readInitKnobs, readKnobs, type InitKnobs } from './knobs.js';
 import type { PodKnobs } from './knobs.js';
-import { KeyedQueue, objectKey, splitKey } from './runtime.js';
+import { KeyedQueue, QueueLoop, objectKey, splitKey } from './runtime.js';
 import type { Controller, ControllerContext } from './runtime.js';
 
 /** Simulated durations (ms) of what the kubelet and the container runtime do. */
@@ -440,15 +441,13 @@ export function createKubeletController(options: KubeletOptions = {}): Controlle
   const nodeImages = new Map<string, Set<string>>();
   /** Pod IPs in use per Node, and where each Node's round-robin allocator stands. */
   const ipam = new Map<string, { used: Set<number>; next: number }>();
-  let queue: KeyedQueue | undefined;
-  let unsubscribe: (() => void) | undefined;
-  let context: ControllerContext | undefined;
+  const loop = new QueueLoop();
 
   /* ---------------- plumbing */
 
   function ctx(): ControllerContext {
-    if (!context) throw new Error('kubelet not started');
-    return context;
+    if (!loop.ctx) throw new Error('kubelet not started');
+    return loop.ctx;
   }
 
   function after(run: PodRun, simulatedMs: number, fn: () => void): void {
@@ -457,7 +456,7 @@ export function createKubeletController(options: KubeletOptions = {}): Controlle
       run.timers.delete(timer);
       if (run.gone) return;
       guard(run, fn);
-      queue?.add(run.key);
+      loop.queue?.add(run.key);
     }, ctx().duration(simulatedMs));
     run.timers.add(timer);
   }
@@ -467,7 +466,7 @@ export function createKubeletController(options: KubeletOptions = {}): Controlle
     try {
       fn();
     } catch (error) {
-      context?.log(`kubelet: ${run.key}: ${String(error)}`);
+      loop.ctx?.log(`kubelet: ${run.key}: ${String(error)}`);
     }
   }
 
@@ -477,7 +476,7 @@ export function createKubeletController(options: KubeletOptions = {}): Controlle
   }
 
   function now(): string {
-    return new Date(ctx().clock.now()).toISOString();
+    return metaTimeNow(ctx().clock);
   }
 
   function event(run: PodRun, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
@@ -598,7 +597,7 @@ export function createKubeletController(options: KubeletOptions = {}): Controlle
       run.timers.delete(timer);
       if (run.gone) return;
       guard(run, () => retryConfig(run, step));
-      queue?.add(run.key);
+      loop.queue?.add(run.key);
     }, ctx().duration(timings.configRetry));
     run.timers.add(timer);
     run.configWaiters.set(step, { retry, timer });
@@ -706,7 +705,7 @@ export function createKubeletController(options: KubeletOptions = {}): Controlle
           run.timers.delete(timer);
           if (run.gone) return;
           guard(run, () => createContainer(run, c));
-          queue?.add(run.key);
+          loop.queue?.add(run.key);
         }, remaining);
         run.timers.add(timer);
         return;
@@ -1008,36 +1007,27 @@ export function createKubeletController(options: KubeletOptions = {}): Controlle
       // Pods bound to a Node before it registered start once it does.
       const node = change.object.metadata.name;
       setImmediate(() => {
-        if (!context || queue !== q) return;
-        for (const pod of context.store.list('pods').items) if (record(pod.spec).nodeName === node) q.add(objectKey(pod));
+        if (!loop.ctx || loop.queue !== q) return;
+        for (const pod of loop.ctx.store.list('pods').items) if (record(pod.spec).nodeName === node) q.add(objectKey(pod));
       });
     }
   }
 
-  return {
+  return loop.controller({
     name: 'kubelet',
-    start(c) {
-      context = c;
-      const q = new KeyedQueue(
-        c.clock,
-        (key) => reconcile(key),
-        (key, error) => c.log(`kubelet: ${key}: ${String(error)}`),
-      );
-      queue = q;
-      unsubscribe = c.store.subscribe((change) => onChange(change, q));
+    logLabel: 'kubelet:',
+    describeError: String,
+    reconcile: (key) => reconcile(key),
+    onChange,
+    resync(c, q) {
       for (const pod of c.store.list('pods').items) if (str(record(pod.spec).nodeName)) q.add(objectKey(pod));
     },
-    stop() {
-      unsubscribe?.();
-      unsubscribe = undefined;
-      queue?.stop();
-      queue = undefined;
+    reset() {
       for (const run of [...runs.values()]) dispose(run);
       runs.clear();
       ipam.clear();
       nodeImages.clear();
       configChanged.clear();
-      context = undefined;
     },
-  };
+  });
 }

@@ -15,8 +15,8 @@
 import type { TimerHandle } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
 import type { StoreChange } from '../store/types.js';
-import { KeyedQueue, objectKey, splitKey, type Controller, type ControllerContext } from './runtime.js';
-import { arr, errorMessage, isNotFound, isTerminating, obj, str } from './pod-template.js';
+import { QueueLoop, objectKey, splitKey, type Controller } from './runtime.js';
+import { arr, isNotFound, isTerminating, obj, str } from './pod-template.js';
 import { ipToNumber, numberToIp, parseCidr } from './service-allocator.js';
 
 export const EMBEDDED_LB_CLASS = 'kubespy.dev/embedded';
@@ -46,9 +46,7 @@ function ingressIps(service: KubeObject): string[] {
 export function createLoadBalancerController(options: LoadBalancerControllerOptions = {}): Controller {
   const pool = parseCidr(options.pool ?? '203.0.113.0/24');
   const provisionMs = options.provisionMs ?? 2000;
-  let ctx: ControllerContext | undefined;
-  let queue: KeyedQueue | undefined;
-  let unsubscribe: (() => void) | undefined;
+  const loop = new QueueLoop();
   /** Service key → the address it holds. */
   const allocated = new Map<string, string>();
   const pending = new Map<string, TimerHandle>();
@@ -56,7 +54,7 @@ export function createLoadBalancerController(options: LoadBalancerControllerOpti
 
   function onChange(change: StoreChange): void {
     if (change.resource.group !== '' || change.resource.plural !== 'services') return;
-    queue?.add(objectKey(change.object));
+    loop.queue?.add(objectKey(change.object));
   }
 
   function inPool(ip: string): boolean {
@@ -71,7 +69,7 @@ export function createLoadBalancerController(options: LoadBalancerControllerOpti
       const ip = numberToIp(n);
       if (!taken.has(ip)) return ip;
     }
-    ctx?.log(`loadbalancer ${key}: pool ${pool.text} exhausted`);
+    loop.ctx?.log(`loadbalancer ${key}: pool ${pool.text} exhausted`);
     return undefined;
   }
 
@@ -86,7 +84,7 @@ export function createLoadBalancerController(options: LoadBalancerControllerOpti
     const has = (service.metadata.finalizers ?? []).includes(LB_CLEANUP_FINALIZER);
     if (has === present) return;
     try {
-      ctx?.store.mutate('services', service.metadata.namespace, service.metadata.name ?? '', (copy) => {
+      loop.ctx?.store.mutate('services', service.metadata.namespace, service.metadata.name ?? '', (copy) => {
         const rest = (copy.metadata.finalizers ?? []).filter((f) => f !== LB_CLEANUP_FINALIZER);
         const finalizers = present ? [...rest, LB_CLEANUP_FINALIZER] : rest;
         if (finalizers.length) copy.metadata.finalizers = finalizers;
@@ -99,7 +97,7 @@ export function createLoadBalancerController(options: LoadBalancerControllerOpti
   }
 
   function writeIngress(service: KubeObject, ingress: Array<Record<string, string>>): void {
-    ctx?.store.mutate(
+    loop.ctx?.store.mutate(
       'services',
       service.metadata.namespace,
       service.metadata.name ?? '',
@@ -113,18 +111,18 @@ export function createLoadBalancerController(options: LoadBalancerControllerOpti
 
   /** Tears the balancer down: events, cleared status (unless going away), address released. */
   function cleanup(key: string, service: KubeObject, deleting: boolean): void {
-    if (!ctx) return;
+    if (!loop.ctx) return;
     const held = allocated.has(key) || ingressIps(service).length > 0;
-    if (held) ctx.events.record(service, 'Normal', 'DeletingLoadBalancer', 'Deleting load balancer', SOURCE);
+    if (held) loop.ctx.events.record(service, 'Normal', 'DeletingLoadBalancer', 'Deleting load balancer', SOURCE);
     if (!deleting && ingressIps(service).length > 0) writeIngress(service, []);
     release(key);
-    if (held) ctx.events.record(service, 'Normal', 'DeletedLoadBalancer', 'Deleted load balancer', SOURCE);
+    if (held) loop.ctx.events.record(service, 'Normal', 'DeletedLoadBalancer', 'Deleted load balancer', SOURCE);
     setFinalizer(service, false);
   }
 
   function reconcile(key: string): void {
-    if (!ctx) return;
-    const { store, events } = ctx;
+    if (!loop.ctx) return;
+    const { store, events } = loop.ctx;
     const { namespace, name } = splitKey(key);
     const service = store.tryGet('services', namespace, name);
     if (!service) {
@@ -155,34 +153,31 @@ export function createLoadBalancerController(options: LoadBalancerControllerOpti
     if (pending.has(key)) return;
     setFinalizer(service, true);
     events.record(service, 'Normal', 'EnsuringLoadBalancer', 'Ensuring load balancer', SOURCE);
-    const handle = ctx.clock.setTimeout(() => {
+    const handle = loop.ctx.clock.setTimeout(() => {
       due.add(key);
-      queue?.add(key);
-    }, ctx.duration(provisionMs));
+      loop.queue?.add(key);
+    }, loop.ctx.duration(provisionMs));
     pending.set(key, handle);
   }
 
-  return {
+  return loop.controller({
     name: 'service-controller',
-    start(context) {
-      ctx = context;
-      queue = new KeyedQueue(context.clock, reconcile, (key, error) => context.log(`loadbalancer ${key}: ${errorMessage(error)}`));
+    logLabel: 'loadbalancer',
+    reconcile,
+    onChange,
+    resync(context, queue) {
       // Addresses handed out before a restart stay with their Services.
       for (const svc of context.store.list('services').items) {
         const ip = ingressIps(svc).find((i) => inPool(i));
         if (ip && servesService(svc)) allocated.set(objectKey(svc), ip);
         queue.add(objectKey(svc));
       }
-      unsubscribe = context.store.subscribe(onChange);
     },
-    stop() {
-      unsubscribe?.();
-      queue?.stop();
+    reset() {
       for (const t of pending.values()) t.cancel();
       pending.clear();
       due.clear();
       allocated.clear();
-      ctx = undefined;
     },
-  };
+  });
 }

@@ -6,9 +6,10 @@
  * (Refusing new content in a Terminating namespace is the store's job, as it is the API server's.)
  */
 import type { KubeObject } from '../../lib/kube-object.js';
+import { metaTimeNow } from '../time.js';
 import type { StoreChange } from '../store/types.js';
 import { resourceName } from './garbage-collector.js';
-import { KeyedQueue } from './runtime.js';
+import { KeyedQueue, QueueLoop } from './runtime.js';
 import type { Controller, ControllerContext } from './runtime.js';
 
 export const NAMESPACE_FINALIZER = 'kubernetes';
@@ -50,8 +51,6 @@ function record(value: unknown): Record<string, unknown> {
 export function createNamespaceController(): Controller {
   /** Namespaces being emptied; bounded by the namespaces that exist. */
   const terminating = new Set<string>();
-  let queue: KeyedQueue | undefined;
-  let unsubscribe: (() => void) | undefined;
 
   function onChange(change: StoreChange, q: KeyedQueue): void {
     const object = change.object;
@@ -114,7 +113,7 @@ export function createNamespaceController(): Controller {
   }
 
   function writeStatus(ctx: ControllerContext, namespace: KubeObject, remaining: Remaining): void {
-    const now = new Date(ctx.clock.now()).toISOString();
+    const now = metaTimeNow(ctx.clock);
     ctx.store.mutate(
       'namespaces',
       undefined,
@@ -161,16 +160,13 @@ export function createNamespaceController(): Controller {
     }
   }
 
-  return {
+  return new QueueLoop().controller({
     name: 'namespace',
-    start(ctx) {
-      const q = new KeyedQueue(
-        ctx.clock,
-        (key) => reconcile(ctx, key),
-        (key, error) => ctx.log(`namespace: ${key}: ${String(error)}`),
-      );
-      queue = q;
-      unsubscribe = ctx.store.subscribe((change) => onChange(change, q));
+    logLabel: 'namespace:',
+    describeError: String,
+    reconcile: (key, ctx) => reconcile(ctx, key),
+    onChange,
+    resync(ctx, q) {
       for (const ns of ctx.store.list('namespaces').items) {
         if (ns.metadata.deletionTimestamp) {
           terminating.add(ns.metadata.name ?? '');
@@ -178,12 +174,6 @@ export function createNamespaceController(): Controller {
         }
       }
     },
-    stop() {
-      unsubscribe?.();
-      unsubscribe = undefined;
-      queue?.stop();
-      queue = undefined;
-      terminating.clear();
-    },
-  };
+    reset: () => terminating.clear(),
+  });
 }

@@ -9,6 +9,7 @@
  * like a single-node kind cluster: every node runs workloads.
  */
 import type { KubeObject } from '../../lib/kube-object.js';
+import { metaTimeNow, microTime } from '../time.js';
 import type { Controller, ControllerContext } from './runtime.js';
 
 export interface NodesOptions {
@@ -112,7 +113,7 @@ function ensureLease(ctx: ControllerContext, node: KubeObject): void {
   const name = node.metadata.name!;
   if (ctx.store.tryGet('leases.coordination.k8s.io', LEASE_NAMESPACE, name)) return;
   // Lease times are MicroTime: RFC 3339 with six fraction digits.
-  const renewTime = new Date(ctx.clock.now()).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  const renewTime = microTime(ctx.clock.now());
   ctx.store.create('leases.coordination.k8s.io', LEASE_NAMESPACE, {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
@@ -133,7 +134,7 @@ export function createNodesController(options: NodesOptions = {}): Controller {
   return {
     name: 'nodes',
     start(ctx: ControllerContext) {
-      const now = new Date(ctx.clock.now()).toISOString();
+      const now = metaTimeNow(ctx.clock);
       for (let index = 1; index <= count; index++) {
         const node = buildNode(index, options, now);
         const name = nodeName(index);

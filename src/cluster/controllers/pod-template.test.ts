@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeHash, fnv32a, matchesLabelSelector, podAvailability, rfc3339Nano, safeEncodeString, scaledValue } from './pod-template.js';
+import { byCreation, computeHash, fnv32a, matchesLabelSelector, podAvailability, safeEncodeString, scaledValue } from './pod-template.js';
 
 describe('pod-template hash', () => {
   it('is FNV-32a (Go hash/fnv New32a test vectors)', () => {
@@ -43,9 +43,12 @@ describe('helpers', () => {
     expect(podAvailability(pod, 5000, t0 + 1000)).toEqual({ available: false, waitMs: 4000 });
     expect(podAvailability(pod, 5000, t0 + 5000)).toEqual({ available: true });
   });
+});
 
-  it('prints RFC3339Nano like Go', () => {
-    expect(rfc3339Nano(Date.parse('2026-01-01T00:00:00.000Z'))).toBe('2026-01-01T00:00:00Z');
-    expect(rfc3339Nano(Date.parse('2026-01-01T00:00:00.120Z'))).toBe('2026-01-01T00:00:00.12Z');
+describe('byCreation', () => {
+  it('orders oldest first and equal creation times by name (ReplicaSetsByCreationTimestamp)', () => {
+    const at = (name: string, creationTimestamp: string) => ({ metadata: { name, creationTimestamp } });
+    const sorted = [at('b', '2026-01-01T00:00:01Z'), at('c', '2026-01-01T00:00:00Z'), at('a', '2026-01-01T00:00:01Z')].sort(byCreation);
+    expect(sorted.map((o) => o.metadata.name)).toEqual(['c', 'a', 'b']);
   });
 });

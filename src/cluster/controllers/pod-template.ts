@@ -3,7 +3,7 @@
  * Service-facing ones: pod-template hashing (kubernetes-facts.md §5), label selectors, pod
  * readiness/availability, ownerReferences, and reading API errors the store throws.
  */
-import type { Clock } from '../../lib/clock.js';
+import { compareText } from '../../lib/compare.js';
 import type { KubeObject, OwnerReference } from '../../lib/kube-object.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -69,20 +69,6 @@ export function canonicalJson(value: unknown): string {
 
 export function jsonEqual(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
-}
-
-/** Timestamps as the controllers' contract asks: the clock's time, ISO 8601. */
-export function nowIso(clock: Clock): string {
-  return new Date(clock.now()).toISOString();
-}
-
-/**
- * RFC3339Nano as Go prints it (trailing zero fraction digits trimmed), the format of
- * `endpoints.kubernetes.io/last-change-trigger-time`.
- */
-export function rfc3339Nano(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return iso.replace(/\.(\d*?)0*Z$/, (_m, digits: string) => (digits ? `.${digits}Z` : 'Z'));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -235,6 +221,16 @@ export function isTerminating(object: KubeObject): boolean {
 export function creationMs(object: KubeObject): number {
   const t = Date.parse(object.metadata.creationTimestamp ?? '');
   return Number.isFinite(t) ? t : 0;
+}
+
+/**
+ * Oldest first; equal creation times by name (controller.ReplicaSetsByCreationTimestamp, the
+ * DaemonSet controller's podByCreationTimestampAndPhase, history.byRevision). creationTimestamp
+ * has whole seconds, so objects created in the same second tie often: the name keeps the order
+ * total and deterministic.
+ */
+export function byCreation(a: KubeObject, b: KubeObject): number {
+  return creationMs(a) - creationMs(b) || compareText(a.metadata.name ?? '', b.metadata.name ?? '');
 }
 
 // ---------------------------------------------------------------------------------------------

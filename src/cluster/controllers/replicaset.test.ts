@@ -153,4 +153,9 @@ describe('compareForDeletion', () => {
     expect(compareForDeletion(a, b)).toBeLessThan(0);
     expect(compareForDeletion(b, a)).toBeGreaterThan(0);
   });
+  it('breaks a tie in creation time (whole seconds) by UID, so the order is total', () => {
+    const withUid = (name: string, uid: string) => ({ ...pod(name, { node: 'n1' }), metadata: { name, uid, creationTimestamp: '2026-01-01T00:00:00Z' } });
+    const sorted = [withUid('x', 'c'), withUid('y', 'a'), withUid('z', 'b')].sort(compareForDeletion);
+    expect(sorted.map((p) => p.metadata.name)).toEqual(['y', 'z', 'x']);
+  });
 });

@@ -16,9 +16,11 @@
  *   minReadySeconds; requeued until then), observedGeneration; zero counts omitted as on the wire.
  * - Events SuccessfulCreate `Created pod: x` / SuccessfulDelete `Deleted pod: x` on the ReplicaSet.
  */
+import { compareText } from '../../lib/compare.js';
 import type { KubeObject } from '../../lib/kube-object.js';
+import { metaTimeNow } from '../time.js';
 import type { StoreChange } from '../store/types.js';
-import { KeyedQueue, objectKey, splitKey, type Controller, type ControllerContext } from './runtime.js';
+import { QueueLoop, objectKey, splitKey, type Controller } from './runtime.js';
 import {
   arr,
   controllerRef,
@@ -33,7 +35,6 @@ import {
   matchesLabelSelector,
   minReadyRealMs,
   matchesMap,
-  nowIso,
   num,
   obj,
   ownerReference,
@@ -70,7 +71,13 @@ export function compareForDeletion(a: KubeObject, b: KubeObject): number {
   const restarts = (p: KubeObject) =>
     Math.max(0, ...arr(p, 'status', 'containerStatuses').map((c) => num(c, 'restartCount') ?? 0));
   if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
-  return creationMs(b) - creationMs(a); // newer first
+  // Newer first. Equal creation times (whole seconds: common) fall back to the UID, as the real
+  // ranking does for Pods in the same logarithmic age bucket (LogarithmicScaleDown), then the name.
+  return (
+    creationMs(b) - creationMs(a) ||
+    compareText(a.metadata.uid ?? '', b.metadata.uid ?? '') ||
+    compareText(a.metadata.name ?? '', b.metadata.name ?? '')
+  );
 }
 
 interface RsIndexEntry {
@@ -80,9 +87,7 @@ interface RsIndexEntry {
 
 export function createReplicaSetController(options: ReplicaSetControllerOptions = {}): Controller {
   const burst = options.burstReplicas ?? BURST_REPLICAS;
-  let ctx: ControllerContext | undefined;
-  let queue: KeyedQueue | undefined;
-  let unsubscribe: (() => void) | undefined;
+  const loop = new QueueLoop();
   // Selectors of known ReplicaSets, so an orphan Pod's change finds who may adopt it without
   // reading the store inside the subscription callback.
   const index = new Map<string, RsIndexEntry>();
@@ -93,25 +98,25 @@ export function createReplicaSetController(options: ReplicaSetControllerOptions 
       const key = objectKey(object);
       if (change.type === 'DELETED') index.delete(key);
       else index.set(key, { namespace: object.metadata.namespace ?? '', selector: obj(object, 'spec')?.selector });
-      queue?.add(key);
+      loop.queue?.add(key);
       return;
     }
     if (resource.group !== '' || resource.plural !== 'pods') return;
     for (const pod of previous ? [object, previous] : [object]) {
       const ref = controllerRef(pod);
       if (ref) {
-        if (ref.kind === 'ReplicaSet') queue?.add(`${pod.metadata.namespace}/${ref.name}`);
+        if (ref.kind === 'ReplicaSet') loop.queue?.add(`${pod.metadata.namespace}/${ref.name}`);
         continue;
       }
       for (const [key, entry] of index) {
-        if (entry.namespace === pod.metadata.namespace && matchesLabelSelector(entry.selector, labelsOf(pod))) queue?.add(key);
+        if (entry.namespace === pod.metadata.namespace && matchesLabelSelector(entry.selector, labelsOf(pod))) loop.queue?.add(key);
       }
     }
   }
 
   function reconcile(key: string): void {
-    if (!ctx) return;
-    const { store, events, clock } = ctx;
+    if (!loop.ctx) return;
+    const { store, events, clock } = loop.ctx;
     const { namespace, name } = splitKey(key);
     const rs = store.tryGet(RS, namespace, name);
     if (!rs || !namespace) return;
@@ -163,7 +168,7 @@ export function createReplicaSetController(options: ReplicaSetControllerOptions 
     // Status is computed from what the store holds now: the creates and deletes above are
     // synchronous, so there is no expectation cache to wait on.
     const pods = listOwned(rs).filter(isPodActive);
-    const minReadyMs = minReadyRealMs(rs, ctx);
+    const minReadyMs = minReadyRealMs(rs, loop.ctx);
     const now = clock.now();
     const templateLabels = stringMap(obj(rs, 'spec', 'template', 'metadata')?.labels);
     let ready = 0;
@@ -177,17 +182,17 @@ export function createReplicaSetController(options: ReplicaSetControllerOptions 
       if (a.available) available++;
       else if (a.waitMs !== undefined) nextCheck = Math.min(nextCheck ?? Infinity, a.waitMs);
     }
-    if (nextCheck !== undefined) queue?.addAfter(key, nextCheck);
+    if (nextCheck !== undefined) loop.queue?.addAfter(key, nextCheck);
 
     writeStatus(rs, { replicas: pods.length, fullyLabeled, ready, available }, manageError);
     // The real sync returns the error and is retried with back-off, repeating the Warning event
     // (the recorder aggregates it by count); a fixed simulated 10 s keeps the store quiet.
-    if (manageError) queue?.addAfter(key, ctx.duration(10_000));
+    if (manageError) loop.queue?.addAfter(key, loop.ctx.duration(10_000));
   }
 
   function claimPods(rs: KubeObject, selector: unknown): KubeObject[] {
-    if (!ctx) return [];
-    const { store } = ctx;
+    if (!loop.ctx) return [];
+    const { store } = loop.ctx;
     const namespace = rs.metadata.namespace;
     const owned: KubeObject[] = [];
     for (const pod of store.list('pods', { namespace }).items) {
@@ -212,7 +217,7 @@ export function createReplicaSetController(options: ReplicaSetControllerOptions 
   }
 
   function release(pod: KubeObject, rs: KubeObject): void {
-    ctx?.store.mutate('pods', pod.metadata.namespace, pod.metadata.name ?? '', (copy) => {
+    loop.ctx?.store.mutate('pods', pod.metadata.namespace, pod.metadata.name ?? '', (copy) => {
       const refs = copy.metadata.ownerReferences ?? [];
       const kept = refs.filter((r) => r.uid !== rs.metadata.uid);
       if (kept.length === refs.length) return undefined;
@@ -223,8 +228,8 @@ export function createReplicaSetController(options: ReplicaSetControllerOptions 
   }
 
   function listOwned(rs: KubeObject): KubeObject[] {
-    if (!ctx) return [];
-    return ctx.store.list('pods', { namespace: rs.metadata.namespace }).items.filter((p) => controllerRef(p)?.uid === rs.metadata.uid);
+    if (!loop.ctx) return [];
+    return loop.ctx.store.list('pods', { namespace: rs.metadata.namespace }).items.filter((p) => controllerRef(p)?.uid === rs.metadata.uid);
   }
 
   function writeStatus(
@@ -232,8 +237,8 @@ export function createReplicaSetController(options: ReplicaSetControllerOptions 
     counts: { replicas: number; fullyLabeled: number; ready: number; available: number },
     manageError: { reason: string; message: string } | undefined,
   ): void {
-    if (!ctx) return;
-    const clock = ctx.clock;
+    if (!loop.ctx) return;
+    const clock = loop.ctx.clock;
     const old = obj(rs, 'status') ?? {};
     const status: JsonObject = { replicas: counts.replicas };
     if (counts.fullyLabeled) status.fullyLabeledReplicas = counts.fullyLabeled;
@@ -245,7 +250,7 @@ export function createReplicaSetController(options: ReplicaSetControllerOptions 
     if (manageError && !failure) {
       conditions = [
         ...conditions,
-        { type: 'ReplicaFailure', status: 'True', lastTransitionTime: nowIso(clock), reason: manageError.reason, message: manageError.message },
+        { type: 'ReplicaFailure', status: 'True', lastTransitionTime: metaTimeNow(clock), reason: manageError.reason, message: manageError.message },
       ];
     } else if (!manageError && failure) {
       conditions = conditions.filter((c) => c.type !== 'ReplicaFailure');
@@ -253,7 +258,7 @@ export function createReplicaSetController(options: ReplicaSetControllerOptions 
     if (conditions.length) status.conditions = conditions;
     if (jsonEqual(status, old)) return;
     try {
-      ctx.store.mutate(
+      loop.ctx.store.mutate(
         RS,
         rs.metadata.namespace,
         rs.metadata.name ?? '',
@@ -268,23 +273,18 @@ export function createReplicaSetController(options: ReplicaSetControllerOptions 
     }
   }
 
-  return {
+  return loop.controller({
     name: 'replicaset-controller',
-    start(context) {
-      ctx = context;
-      queue = new KeyedQueue(context.clock, reconcile, (key, error) => context.log(`replicaset ${key}: ${errorMessage(error)}`));
-      unsubscribe = context.store.subscribe(onChange);
+    logLabel: 'replicaset',
+    reconcile,
+    onChange,
+    resync(context, queue) {
       for (const rs of context.store.list(RS).items) {
         const key = objectKey(rs);
         index.set(key, { namespace: rs.metadata.namespace ?? '', selector: obj(rs, 'spec')?.selector });
         queue.add(key);
       }
     },
-    stop() {
-      unsubscribe?.();
-      queue?.stop();
-      index.clear();
-      ctx = undefined;
-    },
-  };
+    reset: () => index.clear(),
+  });
 }

@@ -26,7 +26,7 @@ import type { KubeObject } from '../../lib/kube-object.js';
 import { forbiddenReason } from '../store/errors.js';
 import type { AdmissionHook, ResourceType, Store, StoreChange } from '../store/types.js';
 import { arr, isObject, jsonEqual, obj, podPhase, type JsonObject } from './pod-template.js';
-import { KeyedQueue, type Controller, type ControllerContext } from './runtime.js';
+import { QueueLoop, type Controller } from './runtime.js';
 import { cpuMillis, memoryBytes, parseQuantity } from './scheduler.js';
 
 const QUOTAS = 'resourcequotas';
@@ -226,9 +226,7 @@ export function createResourceQuotaAdmission(source: () => Pick<Store, 'list' | 
  * every tracked name, recalculated whenever something in a namespace with quotas changes.
  */
 export function createResourceQuotaController(): Controller {
-  let ctx: ControllerContext | undefined;
-  let queue: KeyedQueue | undefined;
-  let unsubscribe: (() => void) | undefined;
+  const loop = new QueueLoop();
   /** Namespaces holding at least one ResourceQuota, so other changes can be filtered cheaply. */
   const quotaNamespaces = new Map<string, number>();
 
@@ -240,16 +238,16 @@ export function createResourceQuotaController(): Controller {
       const count = (quotaNamespaces.get(namespace) ?? 0) + delta;
       if (count > 0) quotaNamespaces.set(namespace, count);
       else quotaNamespaces.delete(namespace);
-      queue?.add(namespace);
+      loop.queue?.add(namespace);
       return;
     }
     if (change.resource.plural === 'events' || !quotaNamespaces.has(namespace)) return;
-    queue?.add(namespace);
+    loop.queue?.add(namespace);
   }
 
   function reconcile(namespace: string): void {
-    if (!ctx) return;
-    const { store } = ctx;
+    if (!loop.ctx) return;
+    const { store } = loop.ctx;
     for (const quota of store.list(QUOTAS, { namespace }).items) {
       const hard = hardOf(quota);
       const used: Record<string, string> = {};
@@ -273,23 +271,19 @@ export function createResourceQuotaController(): Controller {
     }
   }
 
-  return {
+  return loop.controller({
     name: 'resourcequota-controller',
-    start(context) {
-      ctx = context;
-      queue = new KeyedQueue(context.clock, reconcile, (key, error) => context.log(`resourcequota ${key}: ${String(error)}`));
-      unsubscribe = context.store.subscribe(onChange);
+    logLabel: 'resourcequota',
+    describeError: String,
+    reconcile,
+    onChange,
+    resync(context, queue) {
       for (const quota of context.store.list(QUOTAS).items) {
         const namespace = quota.metadata.namespace ?? '';
         quotaNamespaces.set(namespace, (quotaNamespaces.get(namespace) ?? 0) + 1);
         queue.add(namespace);
       }
     },
-    stop() {
-      unsubscribe?.();
-      queue?.stop();
-      quotaNamespaces.clear();
-      ctx = undefined;
-    },
-  };
+    reset: () => quotaNamespaces.clear(),
+  });
 }

@@ -6,15 +6,16 @@
  * Rules for controllers:
  * - React to store changes through ctx.store.subscribe(); never write from inside the
  *   subscription callback (it runs inside another write): enqueue a key and reconcile later
- *   through a KeyedQueue.
+ *   through a KeyedQueue. QueueLoop wires the two together for a controller's start/stop.
  * - Wait with ctx.clock and scale every simulated duration with ctx.duration(), so the cluster's
  *   speed factor makes a 10 s readiness delay take 1 s at speed 10.
- * - Stamp times with new Date(ctx.clock.now()).toISOString(): objects carry real timestamps.
+ * - Stamp times with metaTimeNow(ctx.clock) (metav1.Time, whole seconds) or microTime (MicroTime
+ *   fields such as Lease renewTime), from ../time.ts: objects carry real, real-shaped timestamps.
  */
 import type { Clock, TimerHandle } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
-import type { ResourceName, Store } from '../store/types.js';
-import { isNotFound } from './pod-template.js';
+import type { ResourceName, Store, StoreChange } from '../store/types.js';
+import { errorMessage, isNotFound } from './pod-template.js';
 
 export interface EventRecorder {
   /**
@@ -109,6 +110,64 @@ export class KeyedQueue {
         this.addAfter(key, Math.min(5 * 2 ** attempt, 1000));
       }
     }
+  }
+}
+
+/** What a queue-driven controller is made of, besides the wiring QueueLoop supplies. */
+export interface QueueControllerSpec {
+  name: string;
+  /** The start of the line logged when a reconcile throws: `<logLabel> <key>: <error>`. */
+  logLabel: string;
+  /** How that line words the error (default errorMessage: an API Status's message). */
+  describeError?: (error: unknown) => string;
+  reconcile(key: string, ctx: ControllerContext, queue: KeyedQueue): void;
+  /** Every store change; runs inside the write that made it, so it only enqueues keys. */
+  onChange(change: StoreChange, queue: KeyedQueue): void;
+  /**
+   * Once subscribed at start: rebuild the controller's own indexes from what is stored and enqueue
+   * what needs a sync (an informer's initial list).
+   */
+  resync?(ctx: ControllerContext, queue: KeyedQueue): void;
+  /** At stop, once unsubscribed and the queue stopped: drop the controller's own state and timers. */
+  reset?(): void;
+}
+
+/**
+ * The start/stop wiring every queue-driven controller shares (a kube-controller-manager
+ * controller's informer handlers feeding its workqueue): start builds one KeyedQueue whose failed
+ * reconciles are logged and retried, subscribes `onChange` to the store and runs `resync`; stop
+ * unsubscribes, stops the queue (pending keys and timers are dropped) and runs `reset`.
+ * `ctx` and `queue` are set while the controller runs, for code that reaches them by closure.
+ */
+export class QueueLoop {
+  ctx: ControllerContext | undefined;
+  queue: KeyedQueue | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  controller(spec: QueueControllerSpec): Controller {
+    return {
+      name: spec.name,
+      start: (context) => {
+        const describe = spec.describeError ?? errorMessage;
+        const queue = new KeyedQueue(
+          context.clock,
+          (key) => spec.reconcile(key, context, queue),
+          (key, error) => context.log(`${spec.logLabel} ${key}: ${describe(error)}`),
+        );
+        this.ctx = context;
+        this.queue = queue;
+        this.unsubscribe = context.store.subscribe((change) => spec.onChange(change, queue));
+        spec.resync?.(context, queue);
+      },
+      stop: () => {
+        this.unsubscribe?.();
+        this.unsubscribe = undefined;
+        this.queue?.stop();
+        spec.reset?.();
+        this.queue = undefined;
+        this.ctx = undefined;
+      },
+    };
   }
 }
 

@@ -7,7 +7,7 @@ import { buildNode, createNodesController } from './nodes.js';
 import type { Controller, ControllerContext } from './runtime.js';
 import { cpuMillis, createSchedulerController, memoryBytes, parseQuantity, podRequests, schedule } from './scheduler.js';
 
-const NOW = '2026-01-01T00:00:00.000Z';
+const NOW = '2026-01-01T00:00:00Z';
 
 function node(index: number, patch: { spec?: Record<string, unknown>; labels?: Record<string, string>; cpu?: string; pods?: string } = {}): KubeObject {
   const n = buildNode(index, { cpu: patch.cpu, pods: patch.pods }, NOW);

@@ -9,10 +9,11 @@
  */
 import type { TimerHandle } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
-import { KeyedQueue, objectKey, splitKey } from './runtime.js';
+import { KeyedQueue, QueueLoop, objectKey, splitKey } from './runtime.js';
 import type { Controller, ControllerContext } from './runtime.js';
 import type { StoreChange } from '../store/types.js';
 import { compareText } from '../../lib/compare.js';
+import { metaTimeNow } from '../time.js';
 
 export const SCHEDULER_NAME = 'default-scheduler';
 
@@ -349,8 +350,6 @@ function wantsScheduling(pod: KubeObject): boolean {
 const UNSCHEDULABLE_RETRY_MS = 5 * 60_000;
 
 export function createSchedulerController(): Controller {
-  let queue: KeyedQueue | undefined;
-  let unsubscribe: (() => void) | undefined;
   /** Pods waiting for room, retried when Nodes or Pods change. Bounded by the Pods in the store. */
   const unschedulable = new Set<string>();
   const retryTimers = new Map<string, TimerHandle>();
@@ -421,7 +420,7 @@ export function createSchedulerController(): Controller {
       forget(key);
       return;
     }
-    const now = new Date(ctx.clock.now()).toISOString();
+    const now = metaTimeNow(ctx.clock);
     const gates = array(record(pod.spec).schedulingGates);
     if (gates.length > 0) {
       writeCondition(ctx, pod, {
@@ -486,31 +485,24 @@ export function createSchedulerController(): Controller {
     );
   }
 
-  return {
+  return new QueueLoop().controller({
     name: 'scheduler',
-    start(ctx) {
-      const q = new KeyedQueue(
-        ctx.clock,
-        (key) => reconcile(ctx, q, key),
-        (key, error) => ctx.log(`scheduler: ${key}: ${String(error)}`),
-      );
-      queue = q;
-      unsubscribe = ctx.store.subscribe((change) => onChange(change, q));
+    logLabel: 'scheduler:',
+    describeError: String,
+    reconcile: (key, ctx, q) => reconcile(ctx, q, key),
+    onChange,
+    resync(ctx, q) {
       for (const pod of ctx.store.list('pods').items) {
         account(objectKey(pod), pod);
         if (wantsScheduling(pod)) q.add(objectKey(pod));
       }
     },
-    stop() {
-      unsubscribe?.();
-      unsubscribe = undefined;
-      queue?.stop();
-      queue = undefined;
+    reset() {
       for (const key of [...unschedulable]) forget(key);
       for (const timer of retryTimers.values()) timer.cancel();
       retryTimers.clear();
       usage.clear();
       placements.clear();
     },
-  };
+  });
 }

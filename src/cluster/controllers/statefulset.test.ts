@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
+import { metaTimeNow } from '../time.js';
 import { startEmbeddedCluster } from '../index.js';
 import type { Store } from '../store/types.js';
 import { createStatefulSetController, podOrdinal, POD_INDEX_LABEL, POD_NAME_LABEL } from './statefulset.js';
@@ -50,7 +51,7 @@ function setPhase(store: Store, clock: ManualClock, name: string, phase: string,
     name,
     (copy) => ({
       ...copy,
-      status: { phase, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: new Date(clock.now()).toISOString() }] },
+      status: { phase, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: metaTimeNow(clock) }] },
     }),
     { subresource: 'status' },
   );

@@ -54,7 +54,7 @@ import {
   type JsonObject,
 } from './pod-template.js';
 import { ensureRevision, ownedRevisions, truncateRevisions, type RevisionOwnerKind } from './controller-revision.js';
-import { KeyedQueue, objectKey, splitKey, type Controller, type ControllerContext } from './runtime.js';
+import { QueueLoop, objectKey, splitKey, type Controller, type ControllerContext } from './runtime.js';
 
 const STS = 'statefulsets.apps';
 const SOURCE = { component: 'statefulset-controller' };
@@ -107,31 +107,29 @@ interface SetSync {
 }
 
 export function createStatefulSetController(): Controller {
-  let ctx: ControllerContext | undefined;
-  let queue: KeyedQueue | undefined;
-  let unsubscribe: (() => void) | undefined;
+  const loop = new QueueLoop();
 
   function live(): ControllerContext {
-    if (!ctx) throw new Error('statefulset-controller not started');
-    return ctx;
+    if (!loop.ctx) throw new Error('statefulset-controller not started');
+    return loop.ctx;
   }
 
   function onChange(change: StoreChange): void {
     const { resource, object, previous } = change;
     if (resource.group === 'apps' && resource.plural === 'statefulsets') {
-      queue?.add(objectKey(object));
+      loop.queue?.add(objectKey(object));
       return;
     }
     if (resource.group !== '' || resource.plural !== 'pods') return;
     for (const pod of previous ? [object, previous] : [object]) {
       const ref = controllerRef(pod);
       if (ref) {
-        if (ref.kind === 'StatefulSet') queue?.add(`${pod.metadata.namespace}/${ref.name}`);
+        if (ref.kind === 'StatefulSet') loop.queue?.add(`${pod.metadata.namespace}/${ref.name}`);
         continue;
       }
       // An orphan `<set>-<n>` may be adopted by its set (getParentName).
       const parent = /^(.+)-(0|[1-9]\d*)$/.exec(pod.metadata.name ?? '')?.[1];
-      if (parent) queue?.add(`${pod.metadata.namespace}/${parent}`);
+      if (parent) loop.queue?.add(`${pod.metadata.namespace}/${parent}`);
     }
   }
 
@@ -368,8 +366,8 @@ export function createStatefulSetController(): Controller {
   }
 
   function reconcile(key: string): void {
-    if (!ctx) return;
-    const { store, clock } = ctx;
+    if (!loop.ctx) return;
+    const { store, clock } = loop.ctx;
     const { namespace, name } = splitKey(key);
     const set = store.tryGet(STS, namespace, name);
     // A StatefulSet being deleted is left to the garbage collector.
@@ -384,7 +382,7 @@ export function createStatefulSetController(): Controller {
       revisions,
       replicas: new Array<KubeObject | undefined>(count).fill(undefined),
       condemned: [],
-      minReadyMs: minReadyRealMs(set, ctx),
+      minReadyMs: minReadyRealMs(set, loop.ctx),
       now: clock.now(),
       failed: false,
     };
@@ -400,22 +398,17 @@ export function createStatefulSetController(): Controller {
     const pods = store.list('pods', { namespace }).items.filter((p) => controllerRef(p)?.uid === set.metadata.uid);
     writeStatus(s, pods);
     truncateHistory(set, revisions, pods);
-    if (s.failed) queue?.addAfter(key, ctx.duration(RETRY_MS));
-    else if (s.nextCheck !== undefined) queue?.addAfter(key, s.nextCheck);
+    if (s.failed) loop.queue?.addAfter(key, loop.ctx.duration(RETRY_MS));
+    else if (s.nextCheck !== undefined) loop.queue?.addAfter(key, s.nextCheck);
   }
 
-  return {
+  return loop.controller({
     name: 'statefulset-controller',
-    start(context) {
-      ctx = context;
-      queue = new KeyedQueue(context.clock, reconcile, (key, error) => context.log(`statefulset ${key}: ${errorMessage(error)}`));
-      unsubscribe = context.store.subscribe(onChange);
+    logLabel: 'statefulset',
+    reconcile,
+    onChange,
+    resync(context, queue) {
       for (const set of context.store.list(STS).items) queue.add(objectKey(set));
     },
-    stop() {
-      unsubscribe?.();
-      queue?.stop();
-      ctx = undefined;
-    },
-  };
+  });
 }

@@ -5,6 +5,7 @@
  */
 import { ManualClock } from '../../lib/clock.js';
 import type { KubeObject } from '../../lib/kube-object.js';
+import { metaTimeNow } from '../time.js';
 import { createStore } from '../store/index.js';
 import type { AdmissionHook, Store } from '../store/types.js';
 import type { Controller, ControllerContext } from './runtime.js';
@@ -82,7 +83,7 @@ export function markPodReady(store: Store, clock: ManualClock, pod: KubeObject, 
       copy.status = {
         phase: 'Running',
         podIP,
-        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(clock.now()).toISOString() }],
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: metaTimeNow(clock) }],
       };
       return copy;
     },

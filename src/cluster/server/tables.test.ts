@@ -241,6 +241,20 @@ describe('rows per kind', () => {
       { Name: 'widgets.example.com', 'Created At': '2026-01-01T11:00:00Z' },
     ],
     ['custom resource', type('widgets', 'Widget', 'example.com'), { metadata: meta, spec: {} }, { Name: 'x', Age: '3m2s' }],
+    [
+      'resource quota: requests and limits split, sorted by name, unused shown as 0',
+      type('resourcequotas', 'ResourceQuota'),
+      {
+        metadata: meta,
+        spec: { hard: { pods: '10', 'requests.cpu': '2', 'limits.cpu': '4', 'limits.memory': '1Gi', 'count/configmaps': '5' } },
+        status: {
+          hard: { pods: '10', 'requests.cpu': '2', 'limits.cpu': '4', 'limits.memory': '1Gi', 'count/configmaps': '5' },
+          used: { pods: '3', 'requests.cpu': '500m', 'limits.cpu': '1', 'limits.memory': '256Mi' },
+        },
+      },
+      { Name: 'x', Age: '3m2s', Request: 'count/configmaps: 0/5, pods: 3/10, requests.cpu: 500m/2', Limit: 'limits.cpu: 1/4, limits.memory: 256Mi/1Gi' },
+    ],
+    ['resource quota before the controller fills status', type('resourcequotas', 'ResourceQuota'), { metadata: meta, spec: { hard: { pods: '1' } } }, { Name: 'x', Age: '3m2s', Request: '', Limit: '' }],
   ];
   it.each(cases)('%s', (_name, t, obj, expected) => {
     expect(row(t, obj)).toEqual(expected);

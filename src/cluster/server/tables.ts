@@ -581,6 +581,33 @@ const crdPrinter: Printer = {
   cells: (crd) => [name(crd), crd.metadata.creationTimestamp ?? ''],
 };
 
+/**
+ * printResourceQuota: every resource in status.hard, sorted by name as bytes, printed
+ * `name: used/hard` — those named `limits.*` in LIMIT, all others in REQUEST, each joined by
+ * ", ". A resource not yet in status.used shows 0 (a zero Quantity prints "0").
+ */
+const resourceQuotaPrinter: Printer = {
+  columns: [
+    NAME,
+    AGE,
+    col('Request', 'Request represents a minimum amount of cpu/memory that a container may consume.'),
+    col('Limit', 'Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.'),
+  ],
+  cells(quota, now) {
+    const status = rec(quota['status']);
+    const hard = rec(status['hard']);
+    const used = rec(status['used']);
+    const quantity = (v: unknown) => (typeof v === 'number' ? String(v) : str(v) || '0');
+    const request: string[] = [];
+    const limit: string[] = [];
+    for (const resource of Object.keys(hard).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const pieces = resource.split('.');
+      (pieces.length > 1 && pieces[0] === 'limits' ? limit : request).push(`${resource}: ${quantity(used[resource])}/${quantity(hard[resource])}`);
+    }
+    return [name(quota), created(quota, now), request.join(', '), limit.join(', ')];
+  },
+};
+
 const defaultPrinter: Printer = {
   columns: [NAME, AGE],
   cells: (obj, now) => [name(obj), created(obj, now)],
@@ -595,6 +622,7 @@ const PRINTERS: Record<string, Printer> = {
   namespaces: namespacePrinter,
   configmaps: configMapPrinter,
   secrets: secretPrinter,
+  resourcequotas: resourceQuotaPrinter,
   serviceaccounts: serviceAccountPrinter,
   'deployments.apps': deploymentPrinter,
   'replicasets.apps': replicaSetPrinter,

@@ -13,6 +13,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { KubeObject, StatusCause, WireWatchEvent } from '../../lib/kube-object.js';
+import { metaTime } from '../time.js';
 import { CRD_RESOURCE, crdResourceType, desiredCrdStatus, validateCrd } from './crd.js';
 import {
   alreadyExists,
@@ -110,11 +111,6 @@ interface Subscriber {
 interface Pending {
   entry: HistoryEntry;
   type: ResourceType;
-}
-
-function isoSeconds(ms: number): string {
-  // metav1.Time serialises with second precision.
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function objectKey(type: ResourceType, namespace: string | undefined, name: string): string {
@@ -269,7 +265,7 @@ class ObjectStore implements Store {
     if (this.bucket(resource).has(key)) throw alreadyExists(resource, meta.name);
 
     meta.uid = randomUUID();
-    meta.creationTimestamp = isoSeconds(this.options.clock.now());
+    meta.creationTimestamp = metaTime(this.options.clock.now());
     if (tracksGeneration(type, this.isCustom(resource))) meta.generation = 1;
     if (options.dryRun) return clone(obj);
 
@@ -313,7 +309,7 @@ class ObjectStore implements Store {
     const type = this.resolve(resource);
     const key = objectKey(type, namespace, name);
     const current = this.bucket(resource).get(key);
-    const context: PatchContext = { resource: type, now: isoSeconds(this.options.clock.now()) };
+    const context: PatchContext = { resource: type, now: metaTime(this.options.clock.now()) };
     if (options.fieldManager !== undefined) context.fieldManager = options.fieldManager;
     if (options.force !== undefined) context.force = options.force;
 
@@ -369,7 +365,7 @@ class ObjectStore implements Store {
       const currentGrace = current.metadata.deletionGracePeriodSeconds;
       if (resource === 'pods' && options.gracePeriodSeconds !== undefined && currentGrace !== undefined && grace < currentGrace) {
         const next = clone(current);
-        next.metadata.deletionTimestamp = isoSeconds(now + grace * 1000);
+        next.metadata.deletionTimestamp = metaTime(now + grace * 1000);
         next.metadata.deletionGracePeriodSeconds = grace;
         if (options.dryRun) return next;
         if (grace === 0 && pendingFinalizers(type, next).length === 0) return clone(this.hardDelete(type, key, next, current));
@@ -391,7 +387,7 @@ class ObjectStore implements Store {
       return clone(this.hardDelete(type, key, next, current));
     }
 
-    next.metadata.deletionTimestamp = isoSeconds(now + grace * 1000);
+    next.metadata.deletionTimestamp = metaTime(now + grace * 1000);
     next.metadata.deletionGracePeriodSeconds = grace;
     if (typeof next.metadata.generation === 'number' && next.metadata.generation > 0) {
       // rest.BeforeDelete bumps generation so controllers notice the pending deletion.
@@ -784,7 +780,7 @@ class ObjectStore implements Store {
     this.registry.register(resourceType);
     this.crdResources.set(crdName, resource);
 
-    const status = desiredCrdStatus(crd, isoSeconds(this.options.clock.now()));
+    const status = desiredCrdStatus(crd, metaTime(this.options.clock.now()));
     if (!status) return;
     const crdType = this.resolve(CRD_RESOURCE);
     const current = this.bucket(CRD_RESOURCE).get(crdName);

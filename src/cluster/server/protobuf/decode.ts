@@ -3,6 +3,7 @@
  * protobuf and JSON serializers agree on: unset fields omitted, int32/int64 as numbers, bytes as
  * base64, maps as objects, Time/Quantity/IntOrString in their string or number forms.
  */
+import { metaTime } from '../../time.js';
 import type { FieldType, MapType, Mode, Message, Scalar } from './schema.js';
 import { isZeroValue, readFields, Reader, WIRE_BYTES, WIRE_VARINT, WireError, type WireValue } from './wire.js';
 
@@ -43,7 +44,7 @@ function fieldMap(bytes: Uint8Array): Map<number, WireValue> {
 /** metav1.Time marshals to JSON as RFC 3339 in UTC at second precision; zero is null (omitted). */
 function rfc3339(seconds: bigint): string | undefined {
   if (seconds === 0n) return undefined;
-  return new Date(Number(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return metaTime(Number(seconds) * 1000);
 }
 
 function scalar(type: Scalar, value: WireValue, path: string): unknown {
