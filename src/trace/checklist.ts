@@ -22,16 +22,34 @@ export function makeCheck<Id extends string>(id: Id, status: CheckStatus, messag
 
 /** Checks that cannot be performed (RBAC), by id with the reason, shown as `skip` with it. */
 export function applyUnavailable(checks: Check[], unavailable: Partial<Record<string, string>> | undefined): Check[] {
-  if (!isRec(unavailable)) return checks;
+  if (!isRec(unavailable) || Object.keys(unavailable).length === 0) return checks;
   return checks.map((c) => {
     const reason = str((unavailable as Record<string, unknown>)[c.id]);
     return reason ? makeCheck(c.id, 'skip', `not checked: ${reason}`) : c;
   });
 }
 
-/** A list from a recording or an old server as objects that each have a metadata object. */
+function isObject(o: unknown): o is KubeObject {
+  return isRec(o) && isRec(o['metadata']);
+}
+
+/** Frozen lists already checked: the model hands out the same frozen array until its watch changes. */
+const checkedLists = new WeakMap<readonly unknown[], KubeObject[]>();
+
+/**
+ * A list from a recording or an old server as objects that each have a metadata object. A frozen
+ * list (the model's, issue 6) is checked once, and returned as is when every item qualifies; the
+ * result is then frozen like it (as ObjectCache.values() is), so callers copy before sorting.
+ */
 export function objectList(value: unknown): KubeObject[] {
-  return Array.isArray(value) ? value.filter((o): o is KubeObject => isRec(o) && isRec(o['metadata'])) : [];
+  if (!Array.isArray(value)) return [];
+  if (!Object.isFrozen(value)) return value.filter(isObject);
+  let list = checkedLists.get(value);
+  if (!list) {
+    list = value.every(isObject) ? (value as KubeObject[]) : (Object.freeze(value.filter(isObject)) as KubeObject[]);
+    checkedLists.set(value, list);
+  }
+  return list;
 }
 
 export function objectOrUndefined(value: unknown): KubeObject | undefined {

@@ -16,7 +16,7 @@
  * Pods (numberMisscheduled > 0) make `pods` a `warn`: the controller is removing them.
  */
 import type { KubeObject } from '../lib/kube-object.js';
-import { get, labelsOf, meta, nameOf, num, plural } from './read.js';
+import { capLines, get, labelsOf, meta, nameOf, num, plural } from './read.js';
 import type { Check, TraceReport } from './types.js';
 import type { KubectlRolloutStatus } from './deployment.js';
 import {
@@ -30,6 +30,7 @@ import {
   check,
   count,
   eventsCheck,
+  MAX_POD_LINES,
   ownedBy,
   podLine,
   podsCheck,
@@ -89,7 +90,8 @@ function revisionsCheck(ctx: WorkloadContext): Check {
   const old = ctx.pods.filter((p) => isUpdated(p, ds) === false && p.state.health !== 'terminating');
   const generation = num(meta(ds)['generation']);
   const message = `${updated} of ${desired} Pods run the current template${generation !== undefined ? ` (generation ${generation})` : ''}`;
-  const details = old.map((p) => `${p.name} on ${p.node} runs template generation ${labelsOf(p.pod)[TEMPLATE_GENERATION_LABEL]}`);
+  // Bounded like every Pod list (design.md §7.7): a DaemonSet on 1,000 nodes mid-rollout has 1,000 old Pods.
+  const details = capLines(old.map((p) => `${p.name} on ${p.node} runs template generation ${labelsOf(p.pod)[TEMPLATE_GENERATION_LABEL]}`), MAX_POD_LINES);
   if (updated >= desired && old.length === 0) return check('revisions', 'ok', message, details);
   return check('revisions', updateStrategyOf(ds) === 'OnDelete' ? 'info' : 'pending', message, details);
 }

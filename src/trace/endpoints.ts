@@ -70,13 +70,34 @@ function add(byKey: Map<string, EndpointEntry>, key: string, entry: EndpointEntr
   else if (entry.ready && !seen.ready) byKey.set(key, { ...entry, address: seen.address });
 }
 
-export function summariseEndpoints(options: {
+export interface EndpointsOptions {
   namespace: string;
   name: string;
   slices: readonly KubeObject[];
   slicesServed: boolean;
   endpoints?: KubeObject;
-}): EndpointSummary {
+}
+
+/** Summaries of frozen slice lists (the model's: the same array until the watch changes), with the options they were read with. */
+const summaries = new WeakMap<readonly KubeObject[], { options: EndpointsOptions; summary: EndpointSummary }>();
+
+/**
+ * The endpoints of the Service. A frozen slice list read with the same other options as last time
+ * (issue 6: most updates change neither) gives the same summary object, frozen.
+ */
+export function summariseEndpoints(options: EndpointsOptions): EndpointSummary {
+  if (!Object.isFrozen(options.slices)) return readEndpoints(options);
+  const seen = summaries.get(options.slices);
+  const same = (a: EndpointsOptions, b: EndpointsOptions) =>
+    a.namespace === b.namespace && a.name === b.name && a.slicesServed === b.slicesServed && a.endpoints === b.endpoints;
+  if (seen && same(seen.options, options)) return seen.summary;
+  const summary = readEndpoints(options);
+  for (const list of [summary.sliceNames, summary.entries, summary.ports]) Object.freeze(list);
+  summaries.set(options.slices, { options: { ...options }, summary: Object.freeze(summary) });
+  return summary;
+}
+
+function readEndpoints(options: EndpointsOptions): EndpointSummary {
   const byKey = new Map<string, EndpointEntry>();
   const ports: EndpointPort[] = [];
   if (options.slicesServed) {

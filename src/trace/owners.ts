@@ -23,8 +23,25 @@ export function controllerOf(obj: unknown): OwnerRef | undefined {
   return kind && name ? { kind, name } : undefined;
 }
 
-/** The owner chain of a Pod, nearest first (at most two levels: that is all a Pod has in practice). */
-export function ownerChain(pod: unknown, owners: readonly KubeObject[] = []): OwnerRef[] {
+/** Chains by Pod object, with the owner list they were read against (undefined: none). */
+const chains = new WeakMap<object, { owners: readonly KubeObject[] | undefined; chain: readonly OwnerRef[] }>();
+
+/**
+ * The owner chain of a Pod, nearest first (at most two levels: that is all a Pod has in practice).
+ * Read once per Pod object and owner list, which keep their identity while unchanged (perObject
+ * in read.ts says why); frozen and shared.
+ */
+export function ownerChain(pod: unknown, owners?: readonly KubeObject[]): readonly OwnerRef[] {
+  const list = owners && owners.length > 0 ? owners : undefined;
+  if (typeof pod !== 'object' || pod === null) return readChain(pod, list ?? []);
+  const seen = chains.get(pod);
+  if (seen && seen.owners === list) return seen.chain;
+  const chain = Object.freeze(readChain(pod, list ?? []));
+  chains.set(pod, { owners: list, chain });
+  return chain;
+}
+
+function readChain(pod: unknown, owners: readonly KubeObject[]): OwnerRef[] {
   const first = controllerOf(pod);
   if (!first) return [];
   const chain = [first];

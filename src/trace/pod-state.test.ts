@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../lib/kube-object.js';
 import { NOW, ago, creating, event, initialising, notReady, pod, terminatingPod, unschedulable, waiting } from './fixtures/builders.js';
-import { type PodHealth, describePod } from './pod-state.js';
+import { randomSequence } from './fixtures/sequences.js';
+import { type PodHealth, describeAfresh, describePod, isPodReady } from './pod-state.js';
 
 interface Case {
   name: string;
@@ -302,5 +303,28 @@ describe('describePod', () => {
       const state = describePod(p, { now: NOW, events: [null as unknown as KubeObject, { metadata: {} } as KubeObject] });
       expect(typeof state.words).toBe('string');
     }
+  });
+
+  // The shortcuts read once per Pod object (issue 6) rest on a claim: whether a Pod reads as ready
+  // depends on the Pod alone, not on `now`, the time scale or events. Checked at times from long
+  // before to long after the fixtures' moments, against the full reading.
+  it('reads a Pod as the full reading does, at any time, time scale and events', () => {
+    const pods = [...cases.map((c) => c.pod), ...[1, 2, 3].flatMap((seed) => randomSequence(seed, 60, 0.5).flatMap((step) => step.pods))];
+    const eventLists = [[], ...cases.map((c) => c.events ?? []).filter((e) => e.length > 0)];
+    let compared = 0;
+    for (const p of new Set(pods)) {
+      for (const now of [0, NOW - 3_600_000, NOW - 10_000, NOW, NOW + 14_000, NOW + 40_000, NOW + 7_200_000]) {
+        for (const timeScale of [undefined, 10]) {
+          for (const events of eventLists) {
+            const options = { now, events, ...(timeScale !== undefined ? { timeScale } : {}) };
+            const full = describeAfresh(structuredClone(p), options);
+            expect(describePod(p, options)).toEqual(full);
+            expect(isPodReady(p)).toBe(full.ready);
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
   });
 });

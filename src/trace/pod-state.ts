@@ -23,7 +23,7 @@
 import type { KubeObject } from '../lib/kube-object.js';
 import { agoInWords, inWords } from './age.js';
 import { type EventView, eventsAbout } from './events.js';
-import { get, meta, nameOf, num, rec, recs, str, time } from './read.js';
+import { get, meta, nameOf, num, perObject, rec, recs, str, time } from './read.js';
 
 /** Worst first: the order Pods are listed in, so the ones that explain a verdict come first. */
 export const POD_HEALTH_ORDER: Record<PodHealth, number> = { failing: 0, unhealthy: 1, progressing: 2, terminating: 3, done: 4, ready: 5 };
@@ -78,8 +78,12 @@ const CRASH_RESTARTS = 2;
 const IMAGE_PULL_FAILURES = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable', 'SignatureValidationFailed']);
 const START_FAILURES = new Set(['CreateContainerError', 'RunContainerError', 'ContainerCannotRun', 'StartError', 'PreCreateHookError', 'PreStartHookError', 'PostStartHookError']);
 
+/** A Pod's conditions and container statuses, read once per Pod object (perObject in read.ts says why). */
+const conditionsOf = perObject((pod) => Object.freeze(recs(get(pod, 'status', 'conditions'))));
+const containerStatusesOf = perObject((pod) => Object.freeze(recs(get(pod, 'status', 'containerStatuses'))));
+
 function condition(pod: unknown, type: string): Record<string, unknown> | undefined {
-  return recs(get(pod, 'status', 'conditions')).find((c) => c['type'] === type);
+  return conditionsOf(pod).find((c) => c['type'] === type);
 }
 
 function shortened(text: string, max = 160): string {
@@ -180,8 +184,45 @@ function containerVerdict(
 const HEALTH_RANK: Record<ContainerVerdict['health'], number> = { failing: 0, unhealthy: 1, progressing: 2 };
 
 export function describePod(pod: unknown, options: PodStateOptions): PodState {
+  const ready = readyFacts(pod);
+  return ready ? readyState(ready.since, ready.restarts, options.now) : describeAfresh(pod, options);
+}
+
+/** describePod without the shortcut for ready Pods (exported for the test that checks the shortcut against it). */
+export function describeAfresh(pod: unknown, options: PodStateOptions): PodState {
   return stickyCrashLoop(pod, describeOnce(pod, options));
 }
+
+/**
+ * What the answer "ready" of a Pod is made of, or undefined when its answer is another. Which
+ * question answers first depends on the Pod alone: `now`, the time scale and events only shape
+ * the words (ages) of the answers before "ready", or choose between not-ready answers (grace
+ * windows; events are read only after "ready"). So a Pod that reads as ready at one time reads as
+ * ready at any, only its age changing, and this is read once per Pod object (issue 6: the trace
+ * describes every selected Pod on every update, and most are ready).
+ */
+const readyFacts = perObject((pod) => {
+  if (describeOnce(pod, { now: 0 }).health !== 'ready') return undefined;
+  return Object.freeze({ since: time(condition(pod, 'Ready')?.['lastTransitionTime']), restarts: restartCount(containerStatusesOf(pod)) });
+});
+
+function restartCount(statuses: readonly Record<string, unknown>[]): number {
+  return statuses.reduce((sum, s) => sum + (num(s['restartCount']) ?? 0), 0);
+}
+
+function readyState(since: number | undefined, restarts: number, now: number): PodState {
+  const base = since !== undefined ? `ready for ${agoInWords(now, since)}` : 'ready';
+  return { health: 'ready', ready: true, reason: 'ready', words: restarts > 0 ? `${base} (${restarts} ${restarts === 1 ? 'restart' : 'restarts'})` : base };
+}
+
+/**
+ * `describePod(pod, …).ready` for any `now`, time scale and events: `ready` is the Ready condition
+ * (unless Succeeded or Failed) on the two answers that can be ready — terminating and ready — and
+ * false on every other; which answer is given before the ready one depends on the Pod alone
+ * (grace windows, warm-up and events only choose between not-ready answers). So it is read once
+ * per Pod object: the DNS and proxy checks ask it of every system Pod on every update (issue 6).
+ */
+export const isPodReady: (pod: unknown) => boolean = perObject((pod) => describePod(pod, { now: 0 }).ready);
 
 /**
  * Between two back-offs the kubelet runs a crash-looping container once more, and the questions
@@ -192,7 +233,7 @@ export function describePod(pod: unknown, options: PodStateOptions): PodState {
  */
 function stickyCrashLoop(pod: unknown, state: PodState): PodState {
   if (state.health !== 'progressing' && state.health !== 'unhealthy') return state;
-  for (const status of recs(get(pod, 'status', 'containerStatuses'))) {
+  for (const status of containerStatusesOf(pod)) {
     const restarts = num(status['restartCount']) ?? 0;
     const exitCode = num(get(status, 'lastState', 'terminated', 'exitCode'));
     if (restarts >= 1 && status['ready'] !== true && exitCode !== undefined && exitCode !== 0) {
@@ -273,7 +314,7 @@ function describeOnce(pod: unknown, options: PodStateOptions): PodState {
     }
   }
 
-  const statuses = recs(get(pod, 'status', 'containerStatuses'));
+  const statuses = containerStatusesOf(pod);
   let worst: ContainerVerdict | undefined;
   for (const status of statuses) {
     const verdict = containerVerdict(pod, status, false, now);
@@ -281,12 +322,7 @@ function describeOnce(pod: unknown, options: PodStateOptions): PodState {
   }
   if (worst?.health === 'failing') return { health: 'failing', ready: false, reason: worst.reason, words: worst.words };
 
-  const restarts = statuses.reduce((sum, s) => sum + (num(s['restartCount']) ?? 0), 0);
-  if (ready) {
-    const since = time(readyCondition?.['lastTransitionTime']);
-    const base = since !== undefined ? `ready for ${agoInWords(now, since)}` : 'ready';
-    return { health: 'ready', ready: true, reason: 'ready', words: restarts > 0 ? `${base} (${restarts} ${restarts === 1 ? 'restart' : 'restarts'})` : base };
-  }
+  if (ready) return readyState(time(readyCondition?.['lastTransitionTime']), restartCount(statuses), now);
 
   const probe = readinessFailure(events);
   const running = statuses.length > 0 && statuses.every((s) => get(s, 'state', 'running') !== undefined);

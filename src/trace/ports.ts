@@ -5,7 +5,7 @@
  * name AND protocol, searching `spec.containers` then sidecar init containers
  * (`restartPolicy: Always`). A Pod lacking the name gets no endpoint port for that Service port.
  */
-import { get, num, recs, str } from './read.js';
+import { get, num, perObject, recs, str } from './read.js';
 
 export interface ContainerPort {
   container: string;
@@ -23,8 +23,10 @@ export interface ServicePort {
   nodePort?: number;
 }
 
-/** The ports a Pod's containers declare, in the order findPort searches them. */
-export function declaredPorts(pod: unknown): ContainerPort[] {
+/** The ports a Pod's containers declare, in the order findPort searches them; read once per Pod object, frozen. */
+export const declaredPorts: (pod: unknown) => readonly ContainerPort[] = perObject((pod) => Object.freeze(readDeclaredPorts(pod)));
+
+function readDeclaredPorts(pod: unknown): ContainerPort[] {
   const sidecars = recs(get(pod, 'spec', 'initContainers')).filter((c) => c['restartPolicy'] === 'Always');
   const out: ContainerPort[] = [];
   for (const container of [...recs(get(pod, 'spec', 'containers')), ...sidecars]) {
@@ -39,8 +41,10 @@ export function declaredPorts(pod: unknown): ContainerPort[] {
   return out;
 }
 
-/** A Service's ports with the API server's defaults applied (protocol TCP, targetPort = port). */
-export function servicePorts(service: unknown): ServicePort[] {
+/** A Service's ports with the API server's defaults applied (protocol TCP, targetPort = port); read once per Service object, frozen. */
+export const servicePorts: (service: unknown) => readonly ServicePort[] = perObject((service) => Object.freeze(readServicePorts(service)));
+
+function readServicePorts(service: unknown): ServicePort[] {
   const out: ServicePort[] = [];
   for (const p of recs(get(service, 'spec', 'ports'))) {
     const port = num(p['port']);

@@ -69,8 +69,30 @@ export function nameOf(obj: unknown): string {
   return str(meta(obj)['name']) ?? '';
 }
 
-export function labelsOf(obj: unknown): Record<string, string> {
-  return stringMap(meta(obj)['labels']);
+/** An object's labels; read once per object (perObject below), frozen. */
+export const labelsOf: (obj: unknown) => Readonly<Record<string, string>> = perObject((obj) => Object.freeze(stringMap(meta(obj)['labels'])));
+
+/**
+ * `read` memoised by object identity. The model hands an unchanged object over as the same object
+ * from update to update (model/object-cache.ts), and a trace re-reads every object on every update
+ * (issue 6: per-update cost): what depends on the object alone is read once. Only for readers of
+ * the object alone (never of `now`), whose results callers do not mutate (freeze them). Values
+ * that are not objects are read each time.
+ */
+export function perObject<T>(read: (value: unknown) => T): (value: unknown) => T {
+  const memo = new WeakMap<object, T>();
+  return (value) => {
+    if (typeof value !== 'object' || value === null) return read(value);
+    if (memo.has(value)) return memo.get(value) as T;
+    const result = read(value);
+    memo.set(value, result);
+    return result;
+  };
+}
+
+/** Whether two lists hold the same items (by identity) in the same order. */
+export function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 /** "3 Pods" / "1 Pod". */

@@ -30,7 +30,7 @@
  */
 import type { KubeObject } from '../lib/kube-object.js';
 import { agoInWords, inWords } from './age.js';
-import { type EndpointSummary, summariseEndpoints } from './endpoints.js';
+import { type EndpointPort, type EndpointSummary, summariseEndpoints } from './endpoints.js';
 import {
   MAX_EVENT_LINES,
   applyUnavailable,
@@ -47,7 +47,7 @@ import { type Labels, formatLabels, mapMatches } from './labels.js';
 import { findNearMisses } from './near-miss.js';
 import { analysePolicies, type TargetPort } from './network-policy.js';
 import { describeChain, groupBy, ownerChain } from './owners.js';
-import { POD_HEALTH_ORDER, type PodState, UNSCHEDULABLE_GRACE_MS, describePod, scaled } from './pod-state.js';
+import { POD_HEALTH_ORDER, type PodState, UNSCHEDULABLE_GRACE_MS, describePod, isPodReady, scaled } from './pod-state.js';
 import {
   type ServicePort,
   declaredPorts,
@@ -56,7 +56,7 @@ import {
   resolveTargetPort,
   servicePorts,
 } from './ports.js';
-import { capLines, get, isRec, labelsOf, meta, nameOf, plural, rec, recs, str, stringMap, strings, time } from './read.js';
+import { capLines, get, isRec, labelsOf, meta, nameOf, perObject, plural, rec, recs, sameItems, str, stringMap, strings, time } from './read.js';
 import type { Check, CheckStatus, TraceReport } from './types.js';
 import { compareText } from '../lib/compare.js';
 
@@ -172,7 +172,7 @@ interface Context {
   selectorText: string;
   created?: number;
   pods: PodView[];
-  ports: ServicePort[];
+  ports: readonly ServicePort[];
   endpoints: EndpointSummary;
   fqdn: string;
 }
@@ -309,6 +309,9 @@ function selectorCheck(ctx: Context): Check {
   return check('selector', 'fail', none, input.nearMiss ? ['no Pod or workload in the namespace comes close'] : []);
 }
 
+/** "10.244.1.7  node-1": a Pod's IP and node, read once per Pod object. */
+const podPlace = perObject((pod) => `${str(get(pod, 'status', 'podIP')) ?? '-'}  ${str(get(pod, 'spec', 'nodeName')) ?? '-'}`);
+
 function podsCheck(ctx: Context): Check {
   if (ctx.externalName !== undefined) return check('pods', 'skip', `ExternalName: DNS CNAME to ${ctx.externalName}`);
   if (!ctx.selector) return check('pods', 'skip', 'no selector: no Pods are selected');
@@ -320,11 +323,7 @@ function podsCheck(ctx: Context): Check {
   const message = `${ready} of ${active.length} ready${reasons.length ? ` · ${reasons.join(', ')}` : ''}`;
   const lines = [...ctx.pods]
     .sort((a, b) => POD_HEALTH_ORDER[a.state.health] - POD_HEALTH_ORDER[b.state.health] || compareText(a.name, b.name))
-    .map((p) => {
-      const ip = str(get(p.pod, 'status', 'podIP')) ?? '-';
-      const node = str(get(p.pod, 'spec', 'nodeName')) ?? '-';
-      return `${p.name}  ${ip}  ${node}  ${p.state.words}`;
-    });
+    .map((p) => `${p.name}  ${podPlace(p.pod)}  ${p.state.words}`);
   const healths = new Set(ctx.pods.map((p) => p.state.health));
   const status: CheckStatus = healths.has('failing')
     ? 'fail'
@@ -409,7 +408,26 @@ function targetLabel(p: ServicePort): string {
   return typeof p.targetPort === 'string' ? `container port "${p.targetPort}"` : `container port ${p.targetPort}`;
 }
 
+/**
+ * The last ports check, with what it was read from: the Service's ports and kind, the selected Pods
+ * that are not done, the endpoints' ports, whether Pods are readable — no time. A Service update
+ * rarely changes its ports, and a Pod update rarely its declared ones (issue 6: per-update cost).
+ */
+let lastPorts: { key: string; pods: readonly KubeObject[]; endpointPorts: readonly EndpointPort[]; check: Check } | undefined;
+
 function portsCheck(ctx: Context): Check {
+  const pods = ctx.pods.filter((p) => p.state.health !== 'done').map((p) => p.pod);
+  // Node ports are not read here: a flip between ClusterIP and NodePort keeps the check.
+  const ports = ctx.ports.map((p) => [p.name ?? null, p.port, p.protocol, p.targetPort]);
+  const key = JSON.stringify([ctx.externalName ?? null, ctx.headless, ctx.selector !== undefined, podsUnreadable(ctx), ports]);
+  const last = lastPorts;
+  const same = last !== undefined && last.key === key && last.endpointPorts === ctx.endpoints.ports && sameItems(last.pods, pods);
+  const result = same ? last.check : portsOf(ctx, pods);
+  if (!same) lastPorts = { key, pods, endpointPorts: ctx.endpoints.ports, check: result };
+  return { ...result, details: [...result.details] };
+}
+
+function portsOf(ctx: Context, pods: readonly KubeObject[]): Check {
   if (ctx.externalName !== undefined) return check('ports', 'skip', `ExternalName: DNS CNAME to ${ctx.externalName}`);
   const ports = ctx.ports;
   if (ports.length === 0) {
@@ -426,7 +444,6 @@ function portsCheck(ctx: Context): Check {
       [...ports.map(describeServicePort).map((p) => `Service port ${p}`), ...(slicePorts.length ? [`endpoint ports: ${slicePorts.join(', ')}`] : [])],
     );
   }
-  const pods = ctx.pods.filter((p) => p.state.health !== 'done').map((p) => p.pod);
   if (pods.length === 0 && ctx.endpoints.ports.length > 0) {
     // No Pod to look at (unreadable, or all gone) but the EndpointSlice says where traffic goes.
     const lines = ports.map((p) => {
@@ -546,7 +563,7 @@ function clusterDnsStatus(ctx: Context): { status: CheckStatus; text: string } {
   const label = pods.length === 0 || isCoreDns ? 'CoreDNS' : 'kube-dns';
   if (!dns.service) return { status: 'warn', text: 'no kube-dns Service in kube-system: is cluster DNS installed?' };
   if (pods.length === 0) return { status: 'warn', text: `no ${label} Pods seen in kube-system` };
-  const ready = pods.filter((p) => describePod(p, { now: ctx.input.now, timeScale: ctx.input.timeScale }).ready).length;
+  const ready = pods.filter(isPodReady).length;
   if (ready === 0) return { status: 'warn', text: `${label} 0 of ${pods.length} ready: names do not resolve` };
   return { status: 'ok', text: `${label} ${ready} of ${pods.length} ready` };
 }
@@ -589,13 +606,30 @@ function proxyName(pods: readonly KubeObject[]): string {
 function proxyCheck(ctx: Context): Check {
   if (ctx.externalName !== undefined) return check('proxy', 'skip', 'ExternalName: no proxying, DNS only');
   if (ctx.headless) return check('proxy', 'skip', 'headless: clients connect to the Pod IPs directly, no Service proxy involved');
-  const proxyPods = (ctx.input.proxy?.pods ?? []).filter(isRec);
-  const name = proxyName(proxyPods);
   const ready = ctx.endpoints.entries.filter((e) => e.ready);
   const fromEndpoints = (ready.length > 0 ? ready : ctx.endpoints.entries).map((e) => e.nodeName);
   // No endpoints to read (unreadable, or not listed yet): the ready Pods' nodes host them.
   const fromPods = ctx.pods.filter((p) => p.state.ready).map((p) => str(get(p.pod, 'spec', 'nodeName')));
   const hosting = [...new Set((fromEndpoints.length > 0 ? fromEndpoints : fromPods).filter((n): n is string => Boolean(n)))].sort();
+  // normalise() kept only objects, so the model's frozen lists arrive as they are.
+  const proxyPods = ctx.input.proxy?.pods ?? [];
+  const nodes = ctx.input.proxy?.nodes;
+  if (!Object.isFrozen(proxyPods) || (nodes && !Object.isFrozen(nodes))) return proxiesOn(hosting, proxyPods, nodes);
+  // The model's lists: the same until kube-proxy or a Node changes, which is seldom (issue 6).
+  const key = JSON.stringify(hosting);
+  const seen = proxyChecks.get(proxyPods);
+  if (seen && seen.nodes === nodes && seen.key === key) return { ...seen.check, details: [...seen.check.details] };
+  const result = proxiesOn(hosting, proxyPods, nodes);
+  proxyChecks.set(proxyPods, { nodes, key, check: { ...result, details: [...result.details] } });
+  return result;
+}
+
+/** proxiesOn results by kube-proxy Pod list, with the Node list and the hosting nodes they were for. */
+const proxyChecks = new WeakMap<readonly KubeObject[], { nodes: readonly KubeObject[] | undefined; key: string; check: Check }>();
+
+/** The proxy check for endpoints on the `hosting` nodes (sorted). */
+function proxiesOn(hosting: readonly string[], proxyPods: readonly KubeObject[], nodes: readonly KubeObject[] | undefined): Check {
+  const name = proxyName(proxyPods);
   if (proxyPods.length === 0) {
     return check('proxy', 'info', 'no kube-proxy Pods seen: a replacement (e.g. Cilium) may route Services, or kube-proxy runs outside the cluster');
   }
@@ -604,12 +638,12 @@ function proxyCheck(ctx: Context): Check {
   const missing: string[] = [];
   for (const node of hosting) {
     const onNode = proxyPods.filter((p) => str(get(p, 'spec', 'nodeName')) === node);
-    const readyOnNode = onNode.some((p) => describePod(p, { now: ctx.input.now, timeScale: ctx.input.timeScale }).ready);
+    const readyOnNode = onNode.some(isPodReady);
     if (!readyOnNode) {
       missing.push(node);
       details.push(onNode.length === 0 ? `${node}: no ${name} Pod` : `${node}: ${name} Pod ${nameOf(onNode[0])} not ready`);
     }
-    const nodeObject = (ctx.input.proxy?.nodes ?? []).find((n) => nameOf(n) === node);
+    const nodeObject = (nodes ?? []).find((n) => nameOf(n) === node);
     const nodeReady = recs(get(nodeObject, 'status', 'conditions')).find((c) => c['type'] === 'Ready');
     if (nodeReady && nodeReady['status'] !== 'True') {
       details.push(`node ${node} is NotReady: its endpoints may not answer`);
@@ -645,6 +679,8 @@ function networkPolicyCheck(ctx: Context): Check {
   const policies = (ctx.input.networkPolicies ?? []).filter(
     (p) => isRec(p) && (str(meta(p)['namespace']) ?? ctx.input.namespace) === ctx.input.namespace,
   );
+  // What analysePolicies concludes without policies, without resolving the target ports.
+  if (policies.length === 0) return check('networkpolicy', 'info', 'no policy selects these Pods');
   const analysis = analysePolicies(policies, ctx.pods.map((p) => p.pod), policyTargets(ctx));
   if (analysis.selecting.length === 0) return check('networkpolicy', 'info', 'no policy selects these Pods');
   if (analysis.ingress.length === 0) {
@@ -664,10 +700,31 @@ function networkPolicyCheck(ctx: Context): Check {
   return check('networkpolicy', 'info', `ingress to these Pods is restricted by ${analysis.ingress.join(', ')}; the Service ports are allowed`, details);
 }
 
+/**
+ * The last warnings read, with what they were read from. The model hands the Events over in a new
+ * list on each update (the ones involving the Service and its Pods), but holding the same Event
+ * objects while none arrives: then the warnings are the same (issue 6: per-update cost).
+ */
+let lastWarnings: { events: readonly KubeObject[]; name: string; pods: string; warnings: readonly EventView[] } | undefined;
+
 function eventsCheck(ctx: Context): Check {
   const { input } = ctx;
+  const events = input.events ?? [];
+  const pods = JSON.stringify(ctx.pods.map((p) => p.name));
+  const last = lastWarnings;
+  const same = last !== undefined && last.name === input.name && last.pods === pods && sameItems(last.events, events);
+  const warnings = same ? last.warnings : Object.freeze(warningsAbout(ctx, events));
+  if (!same) lastWarnings = { events: [...events], name: input.name, pods, warnings };
+  // Summed by reason: every replica failing its probe is one line that does not change each time
+  // another replica reports it.
+  return warningsCheck(warnings, input.now, { sumSameReason: true });
+}
+
+/** The Warning Events about the Service, its endpoints and its Pods, deduplicated. */
+function warningsAbout(ctx: Context, events: readonly KubeObject[]): EventView[] {
+  const { input } = ctx;
   const podNames = new Set(ctx.pods.map((p) => p.name));
-  const relevant = (input.events ?? [])
+  const relevant = events
     .filter(isRec)
     .map(viewEvent)
     .filter(
@@ -676,9 +733,7 @@ function eventsCheck(ctx: Context): Check {
         (((e.kind === 'Service' || e.kind === 'Endpoints' || e.kind === 'EndpointSlice') && e.name === input.name) ||
           (e.kind === 'Pod' && podNames.has(e.name))),
     );
-  // Summed by reason: every replica failing its probe is one line that does not change each time
-  // another replica reports it.
-  return warningsCheck(dedupeEvents(relevant), input.now, { sumSameReason: true });
+  return dedupeEvents(relevant);
 }
 
 // ───────────────────────────── verdict ─────────────────────────────
@@ -709,34 +764,38 @@ function waitingReport(input: ServiceTraceInput, deleted: boolean, unavailable: 
  */
 function normalise(raw: ServiceTraceInput): ServiceTraceInput {
   const r = rec(raw);
-  const nearMiss = rec(r['nearMiss']);
+  const nearMiss = r['nearMiss'];
   const dns = rec(r['dns']);
   const proxy = rec(r['proxy']);
-  const service = objectOrUndefined(r['service']);
-  const endpoints = objectOrUndefined(r['endpoints']);
   const dnsService = objectOrUndefined(dns['service']);
-  return {
+  // Assigned field by field, optional ones only when present: this runs on every update (issue 6).
+  const input: ServiceTraceInput = {
     namespace: str(r['namespace']) ?? 'default',
     name: str(r['name']) ?? '',
     now: typeof r['now'] === 'number' && Number.isFinite(r['now']) ? r['now'] : 0,
-    ...(service ? { service } : {}),
     deleted: r['deleted'] === true,
     pods: objectList(r['pods']),
-    ...(Array.isArray(r['owners']) ? { owners: objectList(r['owners']) } : {}),
-    ...(isRec(r['nearMiss'])
-      ? { nearMiss: { sameNamespace: objectList(nearMiss['sameNamespace']), otherNamespaces: objectList(nearMiss['otherNamespaces']), workloads: objectList(nearMiss['workloads']) } }
-      : {}),
     endpointSlices: objectList(r['endpointSlices']),
     endpointSlicesServed: r['endpointSlicesServed'] !== false,
-    ...(endpoints ? { endpoints } : {}),
     events: objectList(r['events']),
-    dns: { ...(dnsService ? { service: dnsService } : {}), pods: objectList(dns['pods']), clusterDomain: str(dns['clusterDomain']) || 'cluster.local' },
-    proxy: { pods: objectList(proxy['pods']), ...(Array.isArray(proxy['nodes']) ? { nodes: objectList(proxy['nodes']) } : {}) },
+    dns: { pods: objectList(dns['pods']), clusterDomain: str(dns['clusterDomain']) || 'cluster.local' },
+    proxy: { pods: objectList(proxy['pods']) },
     networkPolicies: objectList(r['networkPolicies']),
-    ...(isRec(r['unavailable']) ? { unavailable: r['unavailable'] as ServiceTraceInput['unavailable'] } : {}),
     reconnecting: r['reconnecting'] === true,
-    ...(typeof r['timeScale'] === 'number' ? { timeScale: r['timeScale'] } : {}),
   };
+  const service = objectOrUndefined(r['service']);
+  if (service) input.service = service;
+  if (Array.isArray(r['owners'])) input.owners = objectList(r['owners']);
+  if (isRec(nearMiss)) {
+    input.nearMiss = { sameNamespace: objectList(nearMiss['sameNamespace']), otherNamespaces: objectList(nearMiss['otherNamespaces']), workloads: objectList(nearMiss['workloads']) };
+  }
+  const endpoints = objectOrUndefined(r['endpoints']);
+  if (endpoints) input.endpoints = endpoints;
+  if (dnsService) input.dns.service = dnsService;
+  if (Array.isArray(proxy['nodes'])) input.proxy.nodes = objectList(proxy['nodes']);
+  if (isRec(r['unavailable'])) input.unavailable = r['unavailable'] as ServiceTraceInput['unavailable'];
+  if (typeof r['timeScale'] === 'number') input.timeScale = r['timeScale'];
+  return input;
 }
 
 /** The trace report for one Service at `input.now`. Never throws on malformed objects. */
@@ -757,7 +816,7 @@ export function analyseService(rawInput: ServiceTraceInput): TraceReport {
         (p) => isRec(p) && isRec(p.metadata) && (str(meta(p)['namespace']) ?? namespace) === namespace && mapMatches(selector, labelsOf(p)),
       )
     : [];
-  const events = (input.events ?? []).filter(isRec);
+  const events = input.events ?? [];
   const pods: PodView[] = markReplacedByRollout(
     podObjects.map((pod) => ({ pod, name: nameOf(pod), state: describePod(pod, { now: input.now, events, timeScale: input.timeScale }) })),
     input.owners ?? [],
@@ -776,7 +835,8 @@ export function analyseService(rawInput: ServiceTraceInput): TraceReport {
     endpoints: summariseEndpoints({
       namespace,
       name: input.name,
-      slices: (input.endpointSlices ?? []).filter(isRec) as KubeObject[],
+      // normalise() kept only objects; the model's list passes as is, so its summary is reused.
+      slices: input.endpointSlices ?? [],
       slicesServed: input.endpointSlicesServed !== false,
       ...(isRec(input.endpoints) ? { endpoints: input.endpoints } : {}),
     }),
