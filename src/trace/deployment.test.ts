@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../lib/kube-object.js';
 import { ago, event, pod, unschedulable, waiting } from './fixtures/builders.js';
 import { type WorkloadCase, condition, deployment, podsOf, replicaSet, describeWorkloadTable, workloadInput } from './fixtures/workloads.js';
-import { analyseDeployment, kubectlDeploymentStatus } from './deployment.js';
+import { analyseDeployment, findNewReplicaSet, kubectlDeploymentStatus } from './deployment.js';
+import { nameOf } from './read.js';
 import type { WorkloadTraceInput } from './workload-common.js';
 
 const NEW = 'web-7d9c6f5b8';
@@ -286,5 +287,15 @@ describe('kubectlDeploymentStatus', () => {
     expect(kubectlDeploymentStatus(deployment('web', { updated: 1, replicasStatus: 4 })).message).toBe('Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...');
     expect(kubectlDeploymentStatus(deployment('web', { replicasStatus: 4 })).message).toBe('Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...');
     expect(kubectlDeploymentStatus(deployment('web', { available: 2 })).message).toBe('Waiting for deployment "web" rollout to finish: 2 of 3 updated replicas are available...');
+  });
+});
+
+describe('findNewReplicaSet', () => {
+  it('of two ReplicaSets matching the template, created in the same second, takes the first by name', () => {
+    // controller.ReplicaSetsByCreationTimestamp: creation time (whole seconds), then name.
+    const b = replicaSet('web-bbbbb', { createdSecondsAgo: 50 });
+    const a = replicaSet('web-aaaaa', { createdSecondsAgo: 50 });
+    expect(nameOf(findNewReplicaSet(deployment('web'), [b, a]))).toBe('web-aaaaa');
+    expect(nameOf(findNewReplicaSet(deployment('web'), [a, b]))).toBe('web-aaaaa');
   });
 });

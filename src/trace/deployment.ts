@@ -20,6 +20,7 @@
  * the Deployment is paused (it will not progress until resumed).
  */
 import type { KubeObject } from '../lib/kube-object.js';
+import { compareText } from '../lib/compare.js';
 import { agoInWords } from './age.js';
 import { capLines, get, isRec, meta, nameOf, num, plural, str, stringMap, time } from './read.js';
 import type { Check, TraceReport } from './types.js';
@@ -131,7 +132,8 @@ function withoutHash(template: unknown): unknown {
  */
 export function findNewReplicaSet(deployment: unknown, replicaSets: readonly KubeObject[]): KubeObject | undefined {
   const template = withoutHash(get(deployment, 'spec', 'template'));
-  const byAge = [...replicaSets].sort((a, b) => (time(meta(a)['creationTimestamp']) ?? 0) - (time(meta(b)['creationTimestamp']) ?? 0));
+  // Oldest first, ties by name: controller.ReplicaSetsByCreationTimestamp (seconds precision).
+  const byAge = [...replicaSets].sort((a, b) => (time(meta(a)['creationTimestamp']) ?? 0) - (time(meta(b)['creationTimestamp']) ?? 0) || compareText(nameOf(a), nameOf(b)));
   const same = byAge.find((rs) => sameJson(withoutHash(get(rs, 'spec', 'template')), template));
   if (same) return same;
   // The revision annotation names the new ReplicaSet only once the controller has seen the spec.

@@ -70,5 +70,14 @@ export function dedupeEvents(events: readonly EventView[]): EventView[] {
     seen.count += e.count;
     if ((e.last ?? -Infinity) > (seen.last ?? -Infinity) && e.last !== undefined) seen.last = e.last;
   }
-  return [...byKey.values()].sort((a, b) => (b.last ?? -Infinity) - (a.last ?? -Infinity));
+  return latestFirst([...byKey.values()]);
+}
+
+/**
+ * Most recent first. Event times have whole-second precision (metav1.Time), so ties are common:
+ * of two Events last seen in the same second, the one that arrived later (later in the list; the
+ * watch delivers in the server's order) counts as the more recent.
+ */
+export function latestFirst<T extends { last?: number }>(events: readonly T[]): T[] {
+  return [...events].reverse().sort((a, b) => (b.last ?? -Infinity) - (a.last ?? -Infinity));
 }

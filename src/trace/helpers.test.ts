@@ -108,6 +108,15 @@ describe('events', () => {
       ['B', 1, NOW - 20_000],
     ]);
   });
+  it('of Events last seen in the same second, the one that arrived later is the latest', () => {
+    // metav1.Time has whole seconds: ties are common, and "latest: …" must not name the older one.
+    const views = [
+      event({ name: 'p', reason: 'Pulling', message: 'x', lastSecondsAgo: 3 }),
+      event({ name: 'p', reason: 'Failed', message: 'y', lastSecondsAgo: 3 }),
+      event({ name: 'p', reason: 'Old', message: 'z', lastSecondsAgo: 30 }),
+    ].map(viewEvent);
+    expect(dedupeEvents(views).map((e) => e.reason)).toEqual(['Failed', 'Pulling', 'Old']);
+  });
 });
 
 describe('analysePolicies', () => {

@@ -18,7 +18,7 @@
  */
 import type { KubeObject } from '../lib/kube-object.js';
 import { agoInWords, inWords } from './age.js';
-import { type EventView, eventsAbout } from './events.js';
+import { type EventView, eventsAbout, latestFirst } from './events.js';
 import { describeChain, ownerChain } from './owners.js';
 import { capLines, get, meta, nameOf, num, rec, recs, str, time } from './read.js';
 import type { Check, CheckStatus, TraceReport } from './types.js';
@@ -158,9 +158,7 @@ function workloadCheckOfPod(ctx: WorkloadContext): Check {
 
 function podEventsCheck(ctx: WorkloadContext): Check {
   const pod = ctx.workload;
-  const events: EventView[] = eventsAbout(ctx.input.events, 'Pod', nameOf(pod), str(meta(pod)['uid'])).sort(
-    (a, b) => (b.last ?? -Infinity) - (a.last ?? -Infinity),
-  );
+  const events: EventView[] = latestFirst(eventsAbout(ctx.input.events, 'Pod', nameOf(pod), str(meta(pod)['uid'])));
   if (events.length === 0) return check('events', 'info', 'no events');
   const warnings = events.filter((e) => e.type === 'Warning');
   const latest = events[0] as EventView;
