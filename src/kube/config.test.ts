@@ -229,6 +229,34 @@ describe('loadClusterConfig: credentials', () => {
     expect((await auth(await loadClusterConfig({ env: {}, kubeconfig: file }))).headers?.Authorization).toBe(`Bearer ${SECRET}`);
   });
 
+  it('runs an exec plugin once for requests that ask for credentials at the same time', async () => {
+    // A trace starts a dozen requests together; client-node caches a credential that carries an
+    // expirationTimestamp only once the plugin has exited, so unserialised each request ran its
+    // own plugin (a browser login each).
+    const d = dir();
+    const runs = path.join(d, 'runs');
+    const plugin = write(
+      d,
+      'plugin.mjs',
+      `#!/usr/bin/env node\nimport fs from 'node:fs';\nfs.appendFileSync(${JSON.stringify(runs)}, 'run\\n');\nprocess.stdout.write(JSON.stringify({apiVersion:'client.authentication.k8s.io/v1',kind:'ExecCredential',status:{token:'${SECRET}',expirationTimestamp:new Date(Date.now()+3600e3).toISOString()}}));\n`,
+      0o755,
+    );
+    const file = write(
+      d,
+      'config',
+      kubeconfig({
+        current: 'x',
+        clusters: { c: { server: 'https://c' } },
+        users: { u: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, args: [] } } },
+        contexts: { x: { cluster: 'c', user: 'u' } },
+      }),
+    );
+    const config = await loadClusterConfig({ env: {}, kubeconfig: file });
+    const all = await Promise.all(Array.from({ length: 8 }, () => auth(config)));
+    for (const opts of all) expect(opts.headers?.Authorization).toBe(`Bearer ${SECRET}`);
+    expect(fs.readFileSync(runs, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
   it('uses the in-cluster service account when there is no kubeconfig', async () => {
     const sa = dir();
     write(sa, 'token', SECRET);
@@ -252,6 +280,9 @@ describe('loadClusterConfig: errors say what to do and never leak secrets', () =
   };
   const noCurrent = write(d, 'no-current', kubeconfig({ ...good, contexts: { one: { cluster: 'c', user: 'u' }, two: { cluster: 'c', user: 'u' } } }));
   const badYaml = write(d, 'bad-yaml', `apiVersion: v1\nusers:\n- name: u\n  user:\n    token: ${SECRET}: {oops\n`);
+  // js-yaml's reason quotes an unknown tag or alias: a password typed after '!' or '*' must not be echoed.
+  const badTag = write(d, 'bad-tag', `apiVersion: v1\nusers:\n- name: u\n  user:\n    password: !${SECRET}\n`);
+  const badAlias = write(d, 'bad-alias', `apiVersion: v1\nusers:\n- name: u\n  user:\n    token: *${SECRET}\n`);
   const missingCert = write(
     d,
     'missing-cert',
@@ -302,6 +333,8 @@ describe('loadClusterConfig: errors say what to do and never leak secrets', () =
       mentions: ['x1', 'x2', '$KUBECONFIG'],
     },
     { name: 'bad YAML', load: () => loadClusterConfig({ env: {}, kubeconfig: badYaml }), code: 'kubeconfig.bad-yaml', mentions: [badYaml, 'line 5'] },
+    { name: 'bad YAML: a secret as an unknown tag', load: () => loadClusterConfig({ env: {}, kubeconfig: badTag }), code: 'kubeconfig.bad-yaml', mentions: [badTag, 'not valid YAML'] },
+    { name: 'bad YAML: a secret as an unknown alias', load: () => loadClusterConfig({ env: {}, kubeconfig: badAlias }), code: 'kubeconfig.bad-yaml', mentions: [badAlias, 'not valid YAML'] },
     {
       name: 'unknown --context',
       load: () => loadClusterConfig({ env: {}, kubeconfig: noCurrent, context: 'three' }),

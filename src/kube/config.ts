@@ -200,13 +200,13 @@ function parseKubeconfig(file: string, text: string, parseYaml: ParseYaml): RawE
   try {
     doc = parseYaml(text);
   } catch (err) {
-    // The parser's message quotes the offending line, which may hold a token: report only where
-    // it is and the parser's reason (js-yaml's reasons are fixed phrases, never file content).
-    const e = err as { reason?: string; mark?: { line: number; column: number } };
+    // The parser's message quotes the offending line, and some of its reasons quote content (an
+    // unknown tag, an unknown alias) — either may be a token or password: report where only.
+    const e = err as { mark?: { line: number; column: number } };
     const where = e.mark ? ` at line ${e.mark.line + 1}, column ${e.mark.column + 1}` : '';
     throw new KubeConfigError(
       'kubeconfig.bad-yaml',
-      `The kubeconfig file ${file} is not valid YAML${where}${e.reason ? ` (${e.reason})` : ''}. Fix the file, or check it with 'kubectl config view --kubeconfig ${file}'.`,
+      `The kubeconfig file ${file} is not valid YAML${where}. Fix the file, or check it with 'kubectl config view --kubeconfig ${file}'.`,
       file,
     );
   }
@@ -407,6 +407,11 @@ function makeApplyAuth(parts: {
   user?: LoadedUser | undefined;
 }): (opts: AuthRequestOptions) => Promise<void> {
   let authenticators: Promise<Authenticator[]> | undefined;
+  // One authenticator call at a time. client-node's ExecAuth caches a credential only once its
+  // plugin has exited and starts another plugin for every call made meanwhile; a trace opens a
+  // dozen requests at once, which ran `aws eks get-token` (or a browser login) a dozen times.
+  // Serialised, the first call runs the plugin and the others find its cached credential.
+  let authenticating: Promise<void> = Promise.resolve();
   return async (opts) => {
     opts.headers ??= {};
     opts.rejectUnauthorized = !parts.skipTLS;
@@ -422,8 +427,10 @@ function makeApplyAuth(parts: {
       const list = await authenticators;
       const auth = list.find((a) => a.isAuthProvider(u.user));
       if (auth) {
+        const applied = authenticating.then(() => auth.applyAuthentication(u.user, opts as Parameters<Authenticator['applyAuthentication']>[1]));
+        authenticating = applied.catch(() => {});
         try {
-          await auth.applyAuthentication(u.user, opts as Parameters<Authenticator['applyAuthentication']>[1]);
+          await applied;
         } catch (err) {
           throw authFailure(u.user, err);
         }

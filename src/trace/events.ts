@@ -75,8 +75,9 @@ export function dedupeEvents(events: readonly EventView[]): EventView[] {
 
 /**
  * Most recent first. Event times have whole-second precision (metav1.Time), so ties are common:
- * of two Events last seen in the same second, the one that arrived later (later in the list; the
- * watch delivers in the server's order) counts as the more recent.
+ * of two Events last seen in the same second, the one later in the list counts as the more recent.
+ * The model's cache lists Events in the order they were first seen (the server's order after a
+ * relist), so an older Event whose count went up keeps its place: on a tie it may be named second.
  */
 export function latestFirst<T extends { last?: number }>(events: readonly T[]): T[] {
   return [...events].reverse().sort((a, b) => (b.last ?? -Infinity) - (a.last ?? -Infinity));
