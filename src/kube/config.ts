@@ -407,11 +407,12 @@ function makeApplyAuth(parts: {
   user?: LoadedUser | undefined;
 }): (opts: AuthRequestOptions) => Promise<void> {
   let authenticators: Promise<Authenticator[]> | undefined;
-  // One authenticator call at a time. client-node's ExecAuth caches a credential only once its
-  // plugin has exited and starts another plugin for every call made meanwhile; a trace opens a
-  // dozen requests at once, which ran `aws eks get-token` (or a browser login) a dozen times.
-  // Serialised, the first call runs the plugin and the others find its cached credential.
-  let authenticating: Promise<void> = Promise.resolve();
+  // The first authenticator call runs alone; calls made meanwhile wait for it. client-node's
+  // ExecAuth caches a credential only once its plugin has exited and starts another plugin for
+  // every call made before: a trace opens a dozen requests at once, which ran `aws eks get-token`
+  // (or a browser login) a dozen times. Later calls run side by side, as before (a credential
+  // without an expirationTimestamp is not cached by client-node: each call runs the plugin).
+  let firstCall: Promise<unknown> | undefined;
   return async (opts) => {
     opts.headers ??= {};
     opts.rejectUnauthorized = !parts.skipTLS;
@@ -427,8 +428,14 @@ function makeApplyAuth(parts: {
       const list = await authenticators;
       const auth = list.find((a) => a.isAuthProvider(u.user));
       if (auth) {
-        const applied = authenticating.then(() => auth.applyAuthentication(u.user, opts as Parameters<Authenticator['applyAuthentication']>[1]));
-        authenticating = applied.catch(() => {});
+        const call = () => auth.applyAuthentication(u.user, opts as Parameters<Authenticator['applyAuthentication']>[1]);
+        let applied: Promise<unknown>;
+        if (firstCall === undefined) {
+          applied = call();
+          firstCall = applied.catch(() => {});
+        } else {
+          applied = firstCall.then(call);
+        }
         try {
           await applied;
         } catch (err) {
