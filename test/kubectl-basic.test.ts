@@ -4,8 +4,6 @@
  * Tables, watch and delete. The kubectl here is a dispatcher that picks kubectl 1.<minor> from
  * GET /version, so this also checks the version we report.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,16 +13,9 @@ import { startApiServer, type ApiServer } from '../src/cluster/server/index.js';
 import { createStore } from '../src/cluster/store/index.js';
 import type { Store } from '../src/cluster/store/types.js';
 import { systemClock } from '../src/lib/clock.js';
+import { hasKubectl, kubectlFor, warnIfNoKubectl, type Kubectl } from './helpers/kubectl.js';
 
-const KUBECTL = '/usr/bin/kubectl';
-const hasKubectl = existsSync(KUBECTL);
-if (!hasKubectl) console.warn(`skipping kubectl tests: ${KUBECTL} is not installed`);
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+warnIfNoKubectl('the kubectl tests');
 
 const CONFIGMAP = `apiVersion: v1
 kind: ConfigMap
@@ -65,27 +56,10 @@ describe.skipIf(!hasKubectl)('real kubectl against the embedded API server', () 
   let dir: string;
   let store: Store;
   let server: ApiServer;
-
-  /** Runs kubectl asynchronously: the server lives in this process and must keep serving. */
-  function kubectl(args: string[], timeoutMs = 20_000): Promise<Result> {
-    return new Promise((resolve) => {
-      execFile(
-        KUBECTL,
-        [`--kubeconfig=${join(dir, 'kubeconfig')}`, `--cache-dir=${join(dir, 'cache')}`, ...args],
-        { timeout: timeoutMs, env: { ...process.env, KUBECONFIG: '' } },
-        (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
-  }
-
-  async function ok(args: string[]): Promise<string> {
-    const result = await kubectl(args);
-    if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
-    return result.stdout;
-  }
+  // Runs kubectl asynchronously: the server lives in this process and must keep serving.
+  let cli: Kubectl;
+  const kubectl = (args: string[]) => cli.run(args);
+  const ok = (args: string[]) => cli.ok(args);
 
   async function manifest(name: string, text: string): Promise<string> {
     const path = join(dir, name);
@@ -99,6 +73,7 @@ describe.skipIf(!hasKubectl)('real kubectl against the embedded API server', () 
     store.create('namespaces', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
     server = await startApiServer({ store, token: 'kubectl-test-token', forbid: [{ verb: 'list', resource: 'secrets' }] });
     await writeFile(join(dir, 'kubeconfig'), renderKubeconfig({ server: server.url, caCertPem: server.caCertPem!, token: 'kubectl-test-token' }));
+    cli = kubectlFor(join(dir, 'kubeconfig'), join(dir, 'cache'));
   });
 
   afterAll(async () => {
@@ -245,11 +220,7 @@ describe.skipIf(!hasKubectl)('real kubectl against a plain-http embedded API ser
     const server = await startApiServer({ store, token: 'http-token', tls: false, allowAnonymous: true });
     try {
       await writeFile(join(dir, 'kubeconfig'), renderKubeconfig({ server: server.url, token: 'http-token' }));
-      const out = await new Promise<string>((resolve, reject) => {
-        execFile(KUBECTL, [`--kubeconfig=${join(dir, 'kubeconfig')}`, `--cache-dir=${join(dir, 'cache')}`, 'get', 'ns', '-o', 'name'], { timeout: 20_000 }, (err, stdout, stderr) =>
-          err ? reject(new Error(stderr)) : resolve(stdout),
-        );
-      });
+      const out = await kubectlFor(join(dir, 'kubeconfig'), join(dir, 'cache')).ok(['get', 'ns', '-o', 'name']);
       expect(out).toBe('namespace/default\n');
     } finally {
       await server.close();

@@ -208,15 +208,18 @@ describe('loadClusterConfig: credentials', () => {
     expect((await auth(await loadClusterConfig({ env: {}, kubeconfig: file }))).headers?.Authorization).toBe(`Bearer ${SECRET}`);
   });
 
-  it('runs an exec plugin and uses the token it prints', async () => {
-    const d = dir();
+  /**
+   * A kubeconfig whose user runs an exec plugin printing SECRET as its token; `before` is plugin
+   * code run first, `status` extra ExecCredential status fields (a JS expression).
+   */
+  function execPluginConfig(d: string, o: { before?: string; status?: string } = {}): string {
     const plugin = write(
       d,
       'plugin.mjs',
-      `#!/usr/bin/env node\nprocess.stdout.write(JSON.stringify({apiVersion:'client.authentication.k8s.io/v1',kind:'ExecCredential',status:{token:'${SECRET}'}}));\n`,
+      `#!/usr/bin/env node\n${o.before ?? ''}process.stdout.write(JSON.stringify({apiVersion:'client.authentication.k8s.io/v1',kind:'ExecCredential',status:{token:'${SECRET}'${o.status ? `,${o.status}` : ''}}}));\n`,
       0o755,
     );
-    const file = write(
+    return write(
       d,
       'config',
       kubeconfig({
@@ -226,6 +229,10 @@ describe('loadClusterConfig: credentials', () => {
         contexts: { x: { cluster: 'c', user: 'u' } },
       }),
     );
+  }
+
+  it('runs an exec plugin and uses the token it prints', async () => {
+    const file = execPluginConfig(dir());
     expect((await auth(await loadClusterConfig({ env: {}, kubeconfig: file }))).headers?.Authorization).toBe(`Bearer ${SECRET}`);
   });
 
@@ -235,22 +242,10 @@ describe('loadClusterConfig: credentials', () => {
     // own plugin (a browser login each).
     const d = dir();
     const runs = path.join(d, 'runs');
-    const plugin = write(
-      d,
-      'plugin.mjs',
-      `#!/usr/bin/env node\nimport fs from 'node:fs';\nfs.appendFileSync(${JSON.stringify(runs)}, 'run\\n');\nprocess.stdout.write(JSON.stringify({apiVersion:'client.authentication.k8s.io/v1',kind:'ExecCredential',status:{token:'${SECRET}',expirationTimestamp:new Date(Date.now()+3600e3).toISOString()}}));\n`,
-      0o755,
-    );
-    const file = write(
-      d,
-      'config',
-      kubeconfig({
-        current: 'x',
-        clusters: { c: { server: 'https://c' } },
-        users: { u: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, args: [] } } },
-        contexts: { x: { cluster: 'c', user: 'u' } },
-      }),
-    );
+    const file = execPluginConfig(d, {
+      before: `import fs from 'node:fs';\nfs.appendFileSync(${JSON.stringify(runs)}, 'run\\n');\n`,
+      status: 'expirationTimestamp:new Date(Date.now()+3600e3).toISOString()',
+    });
     const config = await loadClusterConfig({ env: {}, kubeconfig: file });
     const all = await Promise.all(Array.from({ length: 8 }, () => auth(config)));
     for (const opts of all) expect(opts.headers?.Authorization).toBe(`Bearer ${SECRET}`);

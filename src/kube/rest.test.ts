@@ -58,6 +58,31 @@ describe('rest over TLS with a generated CA', () => {
     expect((err as ConnectionError).message).toContain('insecure-skip-tls-verify');
   });
 
+  it('verifies each connection against the CA given for it (one TLS context per distinct CA)', async () => {
+    // The TLS context is built once and reused while the CA stays the same; a CA that changes
+    // (an exec plugin rotating credentials, say) must be the one the next connection checks.
+    const other = await generateServingCertificates(['127.0.0.1']);
+    let ca = certs.caCertPem;
+    const config = fakeConfig(server.url, { token: TOKEN });
+    const c = createRestClient(
+      {
+        ...config,
+        async applyAuth(opts) {
+          await config.applyAuth(opts);
+          opts.ca = ca;
+        },
+      },
+      { userAgent: 't' },
+    );
+    clients.push(c);
+    expect(await c.getJSON('/api')).toMatchObject({ kind: 'APIVersions' });
+    ca = other.caCertPem;
+    const err = await c.getJSON('/api').catch((e: unknown) => e);
+    expect((err as ConnectionError).code).toBe('connection.tls');
+    ca = certs.caCertPem;
+    expect(await c.getJSON('/api')).toMatchObject({ kind: 'APIVersions' });
+  });
+
   it('skips verification only when the kubeconfig says insecure-skip-tls-verify', async () => {
     const { c } = client(server.url, { skipTLS: true });
     expect(await c.getJSON('/api')).toMatchObject({ kind: 'APIVersions' });

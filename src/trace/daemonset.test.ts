@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import { waiting } from './fixtures/builders.js';
 import { type WorkloadCase, daemonPod, daemonSet, describeWorkloadTable, workloadInput } from './fixtures/workloads.js';
 import { analyseDaemonSet } from './daemonset.js';
@@ -43,3 +44,13 @@ const cases: WorkloadCase[] = [
 ];
 
 describeWorkloadTable('analyseDaemonSet', cases, analyseDaemonSet, ['workload', 'rollout', 'revisions', 'pods', 'available', 'events']);
+
+describe('analyseDaemonSet on many nodes', () => {
+  it('lists at most 12 old-template Pods in revisions, then how many more (design.md §7.7: bounded view)', () => {
+    const many = Array.from({ length: 500 }, (_, i) => `node-${i}`);
+    const report = analyseDaemonSet(input({ workload: daemonSet('agent', { generation: 2, desired: 500, updated: 0 }), pods: many.map((n) => daemonPod('agent', n, 1)) }));
+    const details = report.checks.find((c) => c.id === 'revisions')?.details ?? [];
+    expect(details).toHaveLength(13);
+    expect(details.at(-1)).toBe('… and 488 more');
+  });
+});
