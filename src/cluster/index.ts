@@ -33,6 +33,8 @@ export interface EmbeddedClusterOptions {
   port?: number;
   /** Serve HTTPS with a generated CA (default), or plain HTTP. */
   tls?: boolean;
+  /** Over TLS, offer HTTP/2 (ALPN h2, as kube-apiserver does; default) or HTTP/1.1 only. */
+  http2?: boolean;
   /** Simulated durations are divided by this (default 1). */
   speed?: number;
   /** Number of Nodes (default 3). */
@@ -113,6 +115,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {})
       store,
       port: options.port ?? 0,
       tls: options.tls ?? true,
+      http2: options.http2 ?? true,
       token,
       // kubectl sends a bearer token only over TLS; on plain HTTP it comes without credentials.
       allowAnonymous: options.tls === false,

@@ -7,7 +7,10 @@ import { fakeConfig, sendJSON, startFakeServer, statusBody, type FakeServer } fr
 
 const TOKEN = 'tok-9d8e7f-secret';
 
-describe('rest over TLS with a generated CA', () => {
+describe.each([
+  { protocol: 'HTTP/1.1', http2: false, httpVersion: '1.1' },
+  { protocol: 'HTTP/2', http2: true, httpVersion: '2.0' },
+])('rest over TLS with a generated CA, server offering $protocol', ({ http2, httpVersion }) => {
   let certs: ServingCertificates;
   let server: FakeServer;
   const clients: RestClient[] = [];
@@ -35,7 +38,7 @@ describe('rest over TLS with a generated CA', () => {
         res.writeHead(500);
         res.end();
       },
-      { cert: certs.certPem, key: certs.keyPem },
+      { cert: certs.certPem, key: certs.keyPem, http2 },
     );
   });
   afterAll(async () => {
@@ -47,6 +50,8 @@ describe('rest over TLS with a generated CA', () => {
     const { c } = client(server.url, { ca: certs.caCertPem, token: TOKEN });
     expect(await c.getJSON('/api')).toEqual({ kind: 'APIVersions', versions: ['v1'], auth: `Bearer ${TOKEN}` });
     expect(server.requests.at(-1)?.headers['user-agent']).toBe('kubespy-test');
+    // HTTP/2 whenever the server offers it (ALPN), as client-go does; HTTP/1.1 otherwise.
+    expect(server.requests.at(-1)?.httpVersion).toBe(httpVersion);
   });
 
   it('refuses a server it cannot verify, and says how to fix it', async () => {
@@ -116,10 +121,15 @@ describe('rest over TLS with a generated CA', () => {
   });
 });
 
-describe('rest streams', () => {
+describe.each([
+  { transport: 'http', tls: false, http2: false },
+  { transport: 'HTTPS, HTTP/1.1', tls: true, http2: false },
+  { transport: 'HTTPS, HTTP/2', tls: true, http2: true },
+])('rest streams over $transport', ({ tls, http2 }) => {
   let server: FakeServer;
   let client: RestClient;
   beforeAll(async () => {
+    const certs = tls ? await generateServingCertificates(['127.0.0.1']) : undefined;
     server = await startFakeServer((_req, res, url) => {
       if (url.pathname === '/chunks') {
         res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -136,13 +146,15 @@ describe('rest streams', () => {
         return next();
       }
       if (url.pathname === '/gone') return sendJSON(res, 410, statusBody(410, 'Expired', 'too old resource version: 1 (5)'));
+      // The server goes away with the request unanswered (a restart caught it in flight).
+      if (url.pathname === '/vanish') return server.dropConnections();
       if (url.pathname === '/hang') {
         res.writeHead(200);
         res.write('{"first":1}\n');
         return; // never ends
       }
-    });
-    client = createRestClient(fakeConfig(server.url), { userAgent: 't' });
+    }, certs && { cert: certs.certPem, key: certs.keyPem, http2 });
+    client = createRestClient(fakeConfig(server.url, certs && { ca: certs.caCertPem }), { userAgent: 't' });
   });
   afterAll(async () => {
     client.close();
@@ -177,6 +189,29 @@ describe('rest streams', () => {
     expect(seen).toEqual(['{"first":1}']);
   });
 
+  it('rejects a request whose connection drops before the answer with a ConnectionError (it does not wait forever)', async () => {
+    for (const request of [() => client.getJSON('/vanish'), () => client.stream('/vanish', {}, new AbortController().signal)]) {
+      const err = await request().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConnectionError);
+      expect((err as ConnectionError).code).toBe('connection.reset');
+    }
+  });
+
+  it('ends a stream whose connection drops with a ConnectionError, and reconnects for the next request', async () => {
+    const run = (async () => {
+      for await (const l of await client.stream('/hang', {}, new AbortController().signal)) {
+        expect(l).toBe('{"first":1}');
+        server.dropConnections();
+      }
+    })();
+    const err = await run.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).code).toBe('connection.reset');
+    const before = server.connections();
+    expect(await client.getJSON('/gone').catch((e: unknown) => e)).toBeInstanceOf(ApiError);
+    expect(server.connections()).toBe(before + 1);
+  });
+
   it('reports a refused connection as ConnectionError', async () => {
     const port = await new Promise<number>((resolve) => {
       const s = net.createServer().listen(0, '127.0.0.1', () => {
@@ -190,6 +225,90 @@ describe('rest streams', () => {
     expect(err).toBeInstanceOf(ConnectionError);
     expect((err as ConnectionError).code).toBe('connection.refused');
     expect((err as ConnectionError).message).toContain(`127.0.0.1:${port}`);
+  });
+});
+
+describe('rest over HTTP/2', () => {
+  let server: FakeServer;
+  let config: ReturnType<typeof fakeConfig>;
+  beforeAll(async () => {
+    const certs = await generateServingCertificates(['127.0.0.1']);
+    server = await startFakeServer(
+      (_req, res, url) => {
+        if (url.pathname === '/hang') {
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.write('{"first":1}\n');
+          return;
+        }
+        sendJSON(res, 200, { path: url.pathname });
+      },
+      { cert: certs.certPem, key: certs.keyPem, http2: true },
+    );
+    config = fakeConfig(server.url, { ca: certs.caCertPem, token: TOKEN });
+  });
+  afterAll(() => server.close());
+
+  it('runs every request and watch as a stream of one connection (one TLS handshake)', async () => {
+    const c = createRestClient(config, { userAgent: 't' });
+    const before = server.connections();
+    const abort = new AbortController();
+    const [watchA, watchB, ...answers] = await Promise.all([
+      c.stream('/hang', {}, abort.signal),
+      c.stream('/hang', {}, abort.signal),
+      ...Array.from({ length: 8 }, (_, i) => c.getJSON(`/item/${i}`)),
+    ]);
+    expect(answers).toEqual(Array.from({ length: 8 }, (_, i) => ({ path: `/item/${i}` })));
+    for (const watch of [watchA, watchB]) {
+      for await (const line of watch) {
+        expect(line).toBe('{"first":1}');
+        break;
+      }
+    }
+    expect(server.connections() - before).toBe(1);
+    expect(server.requests.slice(-10).every((r) => r.httpVersion === '2.0' && r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    abort.abort();
+    c.close();
+  });
+
+  it('a request whose signal is already aborted ends with its reason; the connection attempt fails quietly', async () => {
+    // Vitest fails the run on an unhandled rejection: the refused connection must be handled.
+    const port = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const c = createRestClient(fakeConfig(`https://127.0.0.1:${port}`, { token: TOKEN }), { userAgent: 't' });
+    const reason = new Error('cancelled before it started');
+    await expect(c.getJSON('/api', undefined, undefined, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    const refused = await c.getJSON('/api').catch((e: unknown) => e);
+    expect((refused as ConnectionError).code).toBe('connection.refused');
+    c.close();
+  });
+
+  it('cancels an aborted watch alone: other streams and later requests keep the connection', async () => {
+    const c = createRestClient(config, { userAgent: 't' });
+    const before = server.connections();
+    const stopped = new AbortController();
+    const kept = new AbortController();
+    const first = await c.stream('/hang', {}, stopped.signal);
+    const second = await c.stream('/hang', {}, kept.signal);
+    const reason = new Error('enough');
+    const run = (async () => {
+      for await (const l of first) {
+        expect(l).toBe('{"first":1}');
+        stopped.abort(reason);
+      }
+    })();
+    await expect(run).rejects.toBe(reason);
+    for await (const line of second) {
+      expect(line).toBe('{"first":1}');
+      break;
+    }
+    expect(await c.getJSON('/after')).toEqual({ path: '/after' });
+    expect(server.connections() - before).toBe(1);
+    kept.abort();
+    c.close();
   });
 });
 

@@ -1,16 +1,21 @@
 /**
  * The HTTP layer: GET requests that return JSON, and long-lived streams of lines (watches).
- * node:https / node:http directly, with one keep-alive agent per client. TLS verification is on
+ * Over TLS, HTTP/2 when the server offers it (every kube-apiserver does: one connection for all
+ * requests and watches, http2-sessions.ts); otherwise node:https / node:http with one keep-alive
+ * agent per client. TLS verification is on
  * unless the kubeconfig says insecure-skip-tls-verify, whatever NODE_TLS_REJECT_UNAUTHORIZED
  * says. Every failure becomes a typed error (errors.ts): network → ConnectionError, HTTP error
  * status → ApiError carrying the Status the server sent.
  */
 import http from 'node:http';
+import { constants as http2Constants, type ClientHttp2Session } from 'node:http2';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 import tls from 'node:tls';
 import { StringDecoder } from 'node:string_decoder';
 import type { AuthRequestOptions, ClusterConfig } from './config.js';
 import { ApiError, ConnectionError, KubeError, StreamError, apiErrorFromResponse, type ConnectionErrorCode } from './errors.js';
+import { createHttp2Sessions } from './http2-sessions.js';
 
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
 
@@ -48,6 +53,18 @@ const MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** Error bodies are read only this far; a Status is small. */
 const MAX_ERROR_BODY = 64 * 1024;
 
+/** A response as both protocols give it: the status, the headers and the body to read. */
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Readable;
+  /**
+   * The error to report when the body ended early. An HTTP/2 stream whose connection dropped
+   * ends like a finished one (Node ends it with RST_STREAM CANCEL), so the ending is checked.
+   */
+  endedEarly?: () => Error | undefined;
+}
+
 export function createRestClient(config: ClusterConfig, options: RestClientOptions): RestClient {
   const base = new URL(config.server);
   const isHttps = base.protocol === 'https:';
@@ -55,6 +72,10 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
   // exec plugin that change over time get their own connections.
   const agent = isHttps ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const debug = options.debugLog;
+  const sessions = isHttps
+    ? createHttp2Sessions(base, (protocol) => debug?.(`--- ${base.origin} speaks ${protocol === 'h2' ? 'HTTP/2' : 'HTTP/1.1 only'}`))
+    : undefined;
 
   // Node builds a TLS context (parsing the CA bundle and client certificate) for every new
   // socket unless it is handed one: ~2 ms of CPU each, and a trace opens a dozen connections at
@@ -68,7 +89,6 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
     }
     return lastContext.context;
   }
-  const debug = options.debugLog;
 
   function urlFor(path: string, query?: Query): URL {
     const basePath = base.pathname.replace(/\/+$/, '');
@@ -79,7 +99,7 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
     return url;
   }
 
-  async function send(url: URL, accept: string, signal: AbortSignal | undefined, streaming: boolean): Promise<http.IncomingMessage> {
+  async function send(url: URL, accept: string, signal: AbortSignal | undefined, streaming: boolean): Promise<Answer> {
     const opts: AuthRequestOptions & https.RequestOptions & Pick<tls.ConnectionOptions, 'secureContext'> = {
       method: 'GET',
       agent,
@@ -90,19 +110,90 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
     if (isHttps) opts.secureContext = secureContextFor(opts);
     if (debug) debug(`--> GET ${url.href} ${formatHeaders(opts.headers)}`);
     const started = Date.now();
+    const logAnswer = (status: number) => debug?.(`<-- ${status} GET ${url.pathname}${url.search} (${Date.now() - started} ms)`);
+    let session: ClientHttp2Session | undefined;
+    if (sessions !== undefined && opts.secureContext !== undefined) {
+      try {
+        // Several requests wait for one connection; each still ends when its own signal aborts
+        // (a watch's stall timer, Ctrl-C) — the connection attempt itself goes on for the others.
+        session = await untilAborted(
+          sessions.session({
+            secureContext: opts.secureContext,
+            rejectUnauthorized: opts.rejectUnauthorized ?? true,
+            ...(opts.servername !== undefined ? { servername: opts.servername } : {}),
+          }),
+          signal,
+        );
+      } catch (err) {
+        throw toTypedError(err, config.server, signal);
+      }
+    }
+    if (session !== undefined) {
+      const answer = await sendOverHttp2(session, url, opts.headers ?? {}, signal, streaming ? undefined : requestTimeoutMs);
+      logAnswer(answer.status);
+      return answer;
+    }
     const mod = isHttps ? https : http;
-    return await new Promise<http.IncomingMessage>((resolve, reject) => {
+    return await new Promise<Answer>((resolve, reject) => {
       const req = mod.request(url, opts, (res) => {
-        debug?.(`<-- ${res.statusCode ?? 0} GET ${url.pathname}${url.search} (${Date.now() - started} ms)`);
-        resolve(res);
+        logAnswer(res.statusCode ?? 0);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
       });
       req.on('error', (err) => reject(toTypedError(err, config.server, signal)));
       if (!streaming) {
         req.setTimeout(requestTimeoutMs, () => {
-          req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' }));
+          req.destroy(timedOut());
         });
       }
       req.end();
+    });
+  }
+
+  function sendOverHttp2(
+    session: ClientHttp2Session,
+    url: URL,
+    headers: NonNullable<AuthRequestOptions['headers']>,
+    signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+  ): Promise<Answer> {
+    return new Promise<Answer>((resolve, reject) => {
+      let stream;
+      try {
+        stream = session.request(
+          { ':method': 'GET', ':path': url.pathname + url.search, ...headers },
+          { endStream: true, ...(signal ? { signal } : {}) },
+        );
+      } catch (err) {
+        // The session closed between being handed out and this request (GOAWAY, a dropped connection).
+        reject(toTypedError(err, config.server, signal));
+        return;
+      }
+      sessions?.track(session, stream);
+      // A stream cut off with its session (a server restart: RST_STREAM CANCEL, no 'error')
+      // only closes; without this the request would wait for an answer forever.
+      const onClose = () =>
+        reject(toTypedError(Object.assign(new Error(`the HTTP/2 stream closed before an answer (code ${stream.rstCode ?? '?'})`), { code: 'ECONNRESET' }), config.server, signal));
+      stream.once('close', onClose);
+      stream.once('response', (h) => {
+        stream.off('error', onError);
+        stream.off('close', onClose);
+        // Errors after the headers surface while the body is read (readBody / lines); one that
+        // comes when nobody reads any more (the signal aborting a finished stream) is not news,
+        // and an 'error' event without a listener would crash the process.
+        stream.on('error', () => {});
+        resolve({
+          status: Number(h[':status'] ?? 0),
+          headers: h,
+          body: stream,
+          endedEarly: () =>
+            stream.rstCode === undefined || stream.rstCode === http2Constants.NGHTTP2_NO_ERROR
+              ? undefined
+              : Object.assign(new Error(`the HTTP/2 stream was reset (code ${stream.rstCode})`), { code: 'ECONNRESET' }),
+        });
+      });
+      const onError = (err: Error) => reject(toTypedError(err, config.server, signal));
+      stream.once('error', onError);
+      if (timeoutMs !== undefined) stream.setTimeout(timeoutMs, () => stream.destroy(timedOut()));
     });
   }
 
@@ -112,7 +203,7 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
     async getJSON<T>(path: string, query?: Query, accept = 'application/json', o?: { signal?: AbortSignal }): Promise<T> {
       const url = urlFor(path, query);
       const res = await send(url, accept, o?.signal, false);
-      const status = res.statusCode ?? 0;
+      const status = res.status;
       let text: string;
       try {
         text = await readBody(res, status >= 200 && status < 300 ? Infinity : MAX_ERROR_BODY);
@@ -126,7 +217,7 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
         throw apiErrorFromResponse(
           500,
           undefined,
-          `the server answered GET ${url.pathname} with a body that is not JSON (${res.headers['content-type'] ?? 'no content type'})`,
+          `the server answered GET ${url.pathname} with a body that is not JSON (${String(res.headers['content-type'] ?? 'no content type')})`,
           `GET ${url.pathname}`,
         );
       }
@@ -135,7 +226,7 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
     async stream(path: string, query: Query, signal: AbortSignal, hooks?: StreamHooks): Promise<AsyncIterable<string>> {
       const url = urlFor(path, query);
       const res = await send(url, 'application/json', signal, true);
-      const status = res.statusCode ?? 0;
+      const status = res.status;
       if (status !== 200) {
         let text = '';
         try {
@@ -150,12 +241,13 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
 
     close() {
       agent.destroy();
+      sessions?.close();
     },
   };
 }
 
 async function* lines(
-  res: http.IncomingMessage,
+  { body, endedEarly }: Answer,
   server: string,
   signal: AbortSignal,
   hooks: StreamHooks | undefined,
@@ -163,7 +255,7 @@ async function* lines(
   const decoder = new StringDecoder('utf8');
   let buffered = '';
   try {
-    for await (const chunk of res as AsyncIterable<Buffer>) {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
       hooks?.onData?.();
       buffered += decoder.write(chunk);
       let nl: number;
@@ -176,28 +268,32 @@ async function* lines(
         throw new StreamError('stream.line-too-long', `A watch event from ${server} is longer than ${MAX_LINE_BYTES} bytes; giving up on this stream.`);
       }
     }
+    const early = endedEarly?.();
+    if (early !== undefined) throw early;
   } catch (err) {
     if (err instanceof KubeError) throw err;
     throw toTypedError(err, server, signal);
   } finally {
-    res.destroy();
+    body.destroy();
   }
   // A stream that ends mid-line (no trailing \n) still delivers what it had.
   const rest = (buffered + decoder.end()).trim();
   if (rest !== '') yield rest;
 }
 
-async function readBody(res: http.IncomingMessage, limit: number): Promise<string> {
+async function readBody({ body, endedEarly }: Answer, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of res as AsyncIterable<Buffer>) {
+  for await (const chunk of body as AsyncIterable<Buffer>) {
     if (size < limit) chunks.push(chunk);
     size += chunk.length;
   }
+  const early = endedEarly?.();
+  if (early !== undefined) throw early;
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function errorFrom(status: number, text: string, request: string, res: http.IncomingMessage): ApiError {
+function errorFrom(status: number, text: string, request: string, res: Answer): ApiError {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -206,6 +302,32 @@ function errorFrom(status: number, text: string, request: string, res: http.Inco
   }
   const retryAfter = res.headers['retry-after'];
   return apiErrorFromResponse(status, body, text, request, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+}
+
+/** `promise`, or the abort reason as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    // The promise is always followed, even when it no longer matters, so that its failure is
+    // never an unhandled rejection.
+    if (signal.aborted) reject(signal.reason);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+function timedOut(): Error {
+  return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' });
 }
 
 /** Node TLS verification error codes (tls.TLSSocket authorizationError / OpenSSL verify codes). */
@@ -251,7 +373,8 @@ export function toTypedError(err: unknown, server: string, signal?: AbortSignal)
   } else if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
     kind = 'connection.timeout';
     message = `The cluster at ${server} did not answer in time. Check your network, or whether the API server is overloaded.`;
-  } else if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+  } else if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code?.startsWith('ERR_HTTP2_')) {
+    // ERR_HTTP2_*: the stream or its session was reset or closed (RST_STREAM, GOAWAY, a dropped connection).
     kind = 'connection.reset';
     message = `The connection to ${server} was closed unexpectedly.`;
   } else {

@@ -3,35 +3,61 @@
  * point at them without a kubeconfig file. Used by the *.test.ts files beside this one only.
  */
 import http from 'node:http';
+import http2 from 'node:http2';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { AuthRequestOptions, ClusterConfig } from './config.js';
 
 export interface FakeServer {
   url: string;
-  /** Every request seen, in order. */
-  requests: { method: string; url: URL; headers: http.IncomingHttpHeaders }[];
+  /** Every request seen, in order, with the HTTP version it came over ('1.1' or '2.0'). */
+  requests: { method: string; url: URL; headers: http.IncomingHttpHeaders; httpVersion: string }[];
+  /** TLS (or TCP) connections accepted so far. */
+  connections(): number;
+  /** Drops every connection at once, as a crashed or restarted API server does. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
 export type FakeHandler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => void;
 
-export async function startFakeServer(handler: FakeHandler, tls?: { cert: string; key: string }): Promise<FakeServer> {
+/**
+ * `tls` serves HTTPS; with `http2` too, ALPN offers h2 besides http/1.1, as kube-apiserver does.
+ * Handlers are written against node:http's request/response; the HTTP/2 compatibility API gives
+ * the same methods for what they use (writeHead, write, end, headers).
+ */
+export async function startFakeServer(handler: FakeHandler, tls?: { cert: string; key: string; http2?: boolean }): Promise<FakeServer> {
   const requests: FakeServer['requests'] = [];
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake');
-    requests.push({ method: req.method ?? 'GET', url, headers: req.headers });
+    requests.push({ method: req.method ?? 'GET', url, headers: req.headers, httpVersion: req.httpVersion });
     handler(req, res, url);
   };
-  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, listener) : http.createServer(listener);
+  const server = !tls
+    ? http.createServer(listener)
+    : tls.http2
+      ? http2.createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true }, listener as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void)
+      : https.createServer({ cert: tls.cert, key: tls.key }, listener);
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const dropConnections = () => {
+    for (const socket of sockets) socket.destroy();
+  };
   return {
     url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
+    connections: () => connections,
+    dropConnections,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
+        dropConnections();
         server.close(() => resolve());
       }),
   };

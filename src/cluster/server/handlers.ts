@@ -3,7 +3,6 @@
  * /apis/<g>/<v>/... equivalents — get, list, watch, create, update, patch, delete and
  * deletecollection, mapped onto the Store with the query parameters kubectl sends.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import jsonpatch from 'fast-json-patch';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import type { KubeObject, Status } from '../../lib/kube-object.js';
@@ -11,7 +10,7 @@ import { conflict } from '../store/errors.js';
 import { apiVersionOf, qualifiedResource } from '../store/registry.js';
 import type { DeleteOptions, PatchType, ResourceType, WatchOptions } from '../store/types.js';
 import { authorize, requestVerb, type ForbidRule } from './auth.js';
-import { parseJsonBody, queryFlag, queryInt, readBody, readBodyBytes, sendJson, tableVersionRequested } from './http-util.js';
+import { parseJsonBody, queryFlag, queryInt, readBody, readBodyBytes, sendJson, tableVersionRequested, type ApiRequest, type ApiResponse } from './http-util.js';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf/index.js';
 import type { ResourceRoute } from './routes.js';
 import { mergePatch, replicasOf, toScale } from './scale.js';
@@ -53,8 +52,8 @@ function resolve(ctx: HandlerContext, route: ResourceRoute): ResourceType {
 
 export async function handleResource(
   ctx: HandlerContext,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: ApiRequest,
+  res: ApiResponse,
   route: ResourceRoute,
   query: URLSearchParams,
 ): Promise<void> {
@@ -126,7 +125,7 @@ function includeObject(query: URLSearchParams): IncludeObject {
   throw badRequest(`includeObject: Unsupported value: "${value}": supported values: "Metadata", "None", "Object"`);
 }
 
-function get(ctx: HandlerContext, res: ServerResponse, r: Request, accept: string | undefined): void {
+function get(ctx: HandlerContext, res: ApiResponse, r: Request, accept: string | undefined): void {
   const obj = ctx.store.get(r.resource, r.namespace, r.name!);
   if (r.subresource === 'scale') return sendJson(res, 200, toScale(obj));
   const table = tableVersionRequested(accept);
@@ -154,7 +153,7 @@ function selectors(query: URLSearchParams): { labelSelector?: string; fieldSelec
   return out;
 }
 
-function list(ctx: HandlerContext, res: ServerResponse, r: Request, accept: string | undefined): void {
+function list(ctx: HandlerContext, res: ApiResponse, r: Request, accept: string | undefined): void {
   const query = r.query;
   if (query.get('sendInitialEvents') !== null) throw invalidListOptions('sendInitialEvents', 'sendInitialEvents is forbidden for list');
   const rvMatch = query.get('resourceVersionMatch');
@@ -189,7 +188,7 @@ function list(ctx: HandlerContext, res: ServerResponse, r: Request, accept: stri
   sendJson(res, 200, { kind: r.type.listKind, apiVersion: apiVersionOf(r.type), metadata, items: result.items });
 }
 
-function startWatch(ctx: HandlerContext, res: ServerResponse, r: Request, accept: string | undefined): void {
+function startWatch(ctx: HandlerContext, res: ApiResponse, r: Request, accept: string | undefined): void {
   const query = r.query;
   const sendInitialEvents = query.get('sendInitialEvents');
   const rvMatch = query.get('resourceVersionMatch');
@@ -244,12 +243,12 @@ function writeOptions(r: Request): { fieldManager?: string; dryRun?: boolean } {
   return out;
 }
 
-function mediaType(req: IncomingMessage): string {
+function mediaType(req: ApiRequest): string {
   return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
 /** JSON body; YAML (apply-patch+yaml, or a client posting YAML) and protobuf accepted as well. */
-async function readJsonOrYaml(req: IncomingMessage): Promise<unknown> {
+async function readJsonOrYaml(req: ApiRequest): Promise<unknown> {
   const bytes = await readBodyBytes(req);
   const type = mediaType(req);
   // Typed kubectl commands (create configmap, expose, …) send protobuf: decoded for the kinds
@@ -310,7 +309,7 @@ function objectBody(r: Request, body: unknown, expect: { kind: string; apiVersio
 const kindOf = (type: ResourceType) => ({ kind: type.kind, apiVersion: apiVersionOf(type) });
 const SCALE = { kind: 'Scale', apiVersion: 'autoscaling/v1' };
 
-async function create(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, r: Request): Promise<void> {
+async function create(ctx: HandlerContext, req: ApiRequest, res: ApiResponse, r: Request): Promise<void> {
   const obj = objectBody(r, await readJsonOrYaml(req), kindOf(r.type));
   const created = ctx.store.create(r.resource, r.namespace, obj, writeOptions(r));
   sendJson(res, 201, created);
@@ -326,7 +325,7 @@ function writeReplicas(ctx: HandlerContext, r: Request, current: KubeObject, rep
   return ctx.store.update(r.resource, r.namespace, r.name!, next, options);
 }
 
-async function update(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, r: Request): Promise<void> {
+async function update(ctx: HandlerContext, req: ApiRequest, res: ApiResponse, r: Request): Promise<void> {
   const body = await readJsonOrYaml(req);
   if (r.subresource === 'scale') {
     const scale = objectBody(r, body, SCALE);
@@ -363,7 +362,7 @@ function patchScale(ctx: HandlerContext, r: Request, patchType: PatchType, body:
   return toScale(writeReplicas(ctx, r, current, replicasOf(patched, r.name!), dryRun(r.query)));
 }
 
-async function patch(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, r: Request): Promise<void> {
+async function patch(ctx: HandlerContext, req: ApiRequest, res: ApiResponse, r: Request): Promise<void> {
   const type = mediaType(req);
   const patchType = PATCH_TYPES[type];
   if (!patchType) throw unsupportedMediaType(type);
@@ -385,7 +384,7 @@ async function patch(ctx: HandlerContext, req: IncomingMessage, res: ServerRespo
 // ---------------------------------------------------------------------------------------------
 // Deletes
 
-async function deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions> {
+async function deleteOptions(req: ApiRequest, query: URLSearchParams): Promise<DeleteOptions> {
   const text = await readBody(req);
   const body = text.trim() === '' ? {} : parseJsonBody(text);
   if (!isRec(body)) throw badRequest('the body of a DELETE must be a DeleteOptions object');
@@ -423,7 +422,7 @@ function deletedStatus(r: Request, obj: KubeObject): Omit<Status, 'code'> {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details };
 }
 
-async function remove(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, r: Request): Promise<void> {
+async function remove(ctx: HandlerContext, req: ApiRequest, res: ApiResponse, r: Request): Promise<void> {
   const options = await deleteOptions(req, r.query);
   const deleted = ctx.store.delete(r.resource, r.namespace, r.name!, options);
   if (options.dryRun) return sendJson(res, 200, deleted);
@@ -434,7 +433,7 @@ async function remove(ctx: HandlerContext, req: IncomingMessage, res: ServerResp
   sendJson(res, 200, deletedStatus(r, deleted));
 }
 
-async function deleteCollection(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, r: Request): Promise<void> {
+async function deleteCollection(ctx: HandlerContext, req: ApiRequest, res: ApiResponse, r: Request): Promise<void> {
   const options = await deleteOptions(req, r.query);
   const matches = ctx.store.list(r.resource, {
     ...(r.namespace !== undefined ? { namespace: r.namespace } : {}),

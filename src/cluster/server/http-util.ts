@@ -2,19 +2,59 @@
  * Small HTTP helpers: reading bodies, writing JSON and Status responses, reading the Accept
  * header's media-type parameters (Tables and aggregated discovery are negotiated through them).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Status } from '../../lib/kube-object.js';
 import { badRequest, requestEntityTooLarge } from './status.js';
+
+/**
+ * What the server reads from a request. Over TLS the listener speaks HTTP/2 and HTTP/1.1 (ALPN,
+ * as kube-apiserver does), so a request is either node:http's IncomingMessage or node:http2's
+ * compatibility Http2ServerRequest; both satisfy this (index.ts hands the same handler to both
+ * listeners, which checks it). On HTTP/2, `headers` also holds the pseudo-headers (`:authority`,
+ * `:path`, ...) and may lack `host`; `httpVersion` is '2.0'.
+ */
+export interface ApiRequest {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly httpVersion: string;
+  readonly headers: IncomingHttpHeaders;
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+}
+
+/**
+ * What the server writes to: node:http's ServerResponse or node:http2's Http2ServerResponse.
+ * On HTTP/2, writeHead sends the HEADERS frame at once (flushHeaders is only needed on HTTP/1),
+ * connection-specific headers (Transfer-Encoding, Connection, Keep-Alive, Upgrade) make writeHead
+ * throw, end() sends END_STREAM, and 'close' also fires when the client resets the stream.
+ */
+export interface ApiResponse {
+  statusCode: number;
+  readonly headersSent: boolean;
+  readonly writableEnded: boolean;
+  /** Bytes queued and not yet sent (on HTTP/2: the stream's, held back by flow control). */
+  readonly writableLength: number;
+  setHeader(name: string, value: number | string | readonly string[]): unknown;
+  writeHead(statusCode: number, headers?: OutgoingHttpHeaders): unknown;
+  /** Declared on ServerResponse; Http2ServerResponse has it at run time only (a no-op after writeHead). */
+  flushHeaders?(): void;
+  write(chunk: string | Uint8Array): boolean;
+  end(): unknown;
+  end(chunk: string | Uint8Array): unknown;
+  destroy(): unknown;
+  on(event: 'close' | 'finish', listener: () => void): unknown;
+}
 
 /** kube-apiserver's default request body limit (3 MiB). */
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: ApiRequest): Promise<string> {
   return (await readBodyBytes(req)).toString('utf8');
 }
 
 /** The raw body: protobuf bodies are binary and must not go through a UTF-8 decode. */
-export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
+export function readBodyBytes(req: ApiRequest): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -45,7 +85,7 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
-export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+export function sendJson(res: ApiResponse, code: number, body: unknown, contentType = 'application/json'): void {
   const text = JSON.stringify(body);
   res.writeHead(code, {
     'Content-Type': contentType,
@@ -55,11 +95,11 @@ export function sendJson(res: ServerResponse, code: number, body: unknown, conte
   res.end(text);
 }
 
-export function sendStatus(res: ServerResponse, status: Status): void {
+export function sendStatus(res: ApiResponse, status: Status): void {
   sendJson(res, status.code, status);
 }
 
-export function sendText(res: ServerResponse, code: number, text: string): void {
+export function sendText(res: ApiResponse, code: number, text: string): void {
   res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

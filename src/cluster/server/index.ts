@@ -2,10 +2,11 @@
  * The embedded cluster's API server: a real HTTP(S) listener on loopback that speaks enough of
  * the Kubernetes API for kubectl, @kubernetes/client-node and kubespy itself (design.md §6).
  */
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
+import { createSecureServer, type ServerHttp2Session } from 'node:http2';
 import { createServer as createHttpsServer } from 'node:https';
 import { isIPv4 } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import { systemClock, type Clock } from '../../lib/clock.js';
 import type { RequestFaults } from '../faults.js';
 import type { Store } from '../store/types.js';
@@ -25,6 +26,12 @@ export interface ApiServerOptions {
   host?: string;
   /** Serve HTTPS with a generated CA (default true). */
   tls?: boolean;
+  /**
+   * Over TLS, offer HTTP/2 through ALPN ("h2", then "http/1.1") as kube-apiserver does (default
+   * true); false serves HTTP/1.1 only, like kube-apiserver with HTTP/2 disabled. Plain http is
+   * always HTTP/1.1 only: client-go does not speak h2c.
+   */
+  http2?: boolean;
   /** The bearer token clients must present. */
   token: string;
   /**
@@ -72,11 +79,29 @@ export function isLoopback(host: string): boolean {
   return isIPv4(host) && host.split('.')[0] === '127';
 }
 
+/**
+ * kube-apiserver's --http2-max-streams-per-connection defaults to 0, which its secure serving
+ * turns into 100 concurrent streams per connection ("match http2.initialMaxConcurrentStreams used
+ * by clients", k8s.io/apiserver/pkg/server/secure_serving.go); kube-apiserver does not raise it
+ * (aggregated API servers' RecommendedOptions do, to 1000).
+ */
+const HTTP2_MAX_CONCURRENT_STREAMS = 100;
+
+/**
+ * Node refuses new streams (RST_STREAM ENHANCE_YOUR_CALM) while a session holds more than
+ * maxSessionMemory MB, and response data waiting for the client's flow-control window counts:
+ * with the default 10 MB, one large LIST read slowly would make the client's next request fail.
+ * Go's server has no such limit (a handler blocks on the window instead), so allow far more; a
+ * watch is still ended past its own 16 MiB of unsent data (watch.ts).
+ */
+const HTTP2_MAX_SESSION_MEMORY_MB = 256;
+
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopback(host)) throw new Error(`the embedded API server only listens on loopback (127.0.0.0/8 or ::1), not ${host}`);
   if (!options.token) throw new Error('the embedded API server needs a bearer token');
   const useTls = options.tls ?? true;
+  const useHttp2 = useTls && (options.http2 ?? true);
   const watches = new Set<OpenWatch>();
   let address = '';
   const handler = createRequestHandler({
@@ -97,14 +122,34 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   if (useTls) {
     const certs = await generateServingCertificates([...new Set(['127.0.0.1', 'localhost', host])]);
     caCertPem = certs.caCertPem;
-    server = createHttpsServer({ cert: certs.certPem, key: certs.keyPem }, handler);
+    const tlsOptions = { cert: certs.certPem, key: certs.keyPem };
+    server = useHttp2
+      ? createSecureServer(
+          {
+            ...tlsOptions,
+            // Clients that offer only http/1.1, or no ALPN at all (node:https), get HTTP/1.1.
+            allowHTTP1: true,
+            settings: { maxConcurrentStreams: HTTP2_MAX_CONCURRENT_STREAMS },
+            maxSessionMemory: HTTP2_MAX_SESSION_MEMORY_MB,
+          },
+          handler,
+        )
+      : createHttpsServer(tlsOptions, handler);
   } else {
     server = createHttpServer(handler);
   }
+  // Every TCP connection (HTTP/1 or HTTP/2) and every HTTP/2 session, so close() and restart()
+  // can drop them: an Http2SecureServer has no closeAllConnections(), and a session would keep
+  // server.close() waiting.
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
+  });
+  const sessions = new Set<ServerHttp2Session>();
+  server.on('session', (session: ServerHttp2Session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
   });
 
   const listen = (port: number) =>
@@ -128,8 +173,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     new Promise<void>((resolve) => {
       dropWatches();
       server.close(() => resolve());
-      // Keep-alive connections (kubectl, fetch) would hold close() open; end them now.
-      server.closeAllConnections();
+      // Keep-alive connections and HTTP/2 sessions (kubectl, fetch) would hold close() open; end
+      // them now. Destroying a session sends GOAWAY first, as a Go server going away does.
+      for (const session of sessions) session.destroy();
       for (const socket of sockets) socket.destroy();
     });
 

@@ -2,7 +2,6 @@
  * The request pipeline: authenticate, route, answer; any thrown error becomes its Status body
  * with the HTTP code it names (kubernetes-facts.md §9).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestFaults } from '../faults.js';
 import { tokenMatches } from './auth.js';
 import {
@@ -14,7 +13,7 @@ import {
   apiVersions,
 } from './discovery.js';
 import { handleResource, type HandlerContext } from './handlers.js';
-import { aggregatedDiscoveryRequested, sendJson, sendStatus, sendText } from './http-util.js';
+import { aggregatedDiscoveryRequested, sendJson, sendStatus, sendText, type ApiRequest, type ApiResponse } from './http-util.js';
 import { openApiDocument, openApiIndex } from './openapi.js';
 import { parseRoute, type Route } from './routes.js';
 import { methodNotAllowed, notFoundPath, toStatus, unauthorized } from './status.js';
@@ -39,7 +38,7 @@ function isPublic(route: Route): boolean {
   return route.kind === 'version' || route.kind === 'health';
 }
 
-function dispatch(ctx: RouterContext, req: IncomingMessage, res: ServerResponse, route: Route, url: URL): Promise<void> | void {
+function dispatch(ctx: RouterContext, req: ApiRequest, res: ApiResponse, route: Route, url: URL): Promise<void> | void {
   if (route.kind === 'resource') return handleResource(ctx, req, res, route, url.searchParams);
   if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed();
   const types = () => ctx.store.registry.all();
@@ -82,10 +81,11 @@ function dispatch(ctx: RouterContext, req: IncomingMessage, res: ServerResponse,
   }
 }
 
-export function createRequestHandler(ctx: RouterContext): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestHandler(ctx: RouterContext): (req: ApiRequest, res: ApiResponse) => void {
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    res.on('finish', () => ctx.log(`${req.method ?? '?'} ${req.url ?? ''} ${res.statusCode}`));
+    // The protocol, spelt as Go's Request.Proto (HTTP/1.1, HTTP/2.0): which one a client negotiated.
+    res.on('finish', () => ctx.log(`${req.method ?? '?'} ${req.url ?? ''} ${res.statusCode} HTTP/${req.httpVersion}`));
     const fail = (err: unknown) => {
       const status = toStatus(err);
       if (status.code >= 500) ctx.log(`error serving ${req.method ?? '?'} ${req.url ?? ''}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -4,11 +4,11 @@
  * 403) are plain HTTP errors; an expired resourceVersion (410) is reported the way the watch cache
  * does it — a 200 stream with a single ERROR event, then EOF.
  */
-import type { ServerResponse } from 'node:http';
 import type { Clock, TimerHandle } from '../../lib/clock.js';
 import type { KubeObject, WireWatchEvent } from '../../lib/kube-object.js';
 import type { ResourceType, Store, WatchHandle, WatchOptions } from '../store/types.js';
 import { apiVersionOf } from '../store/registry.js';
+import type { ApiResponse } from './http-util.js';
 import { invalidListOptions, toStatus } from './status.js';
 import { toTable, type IncludeObject } from './tables.js';
 
@@ -81,7 +81,7 @@ export function validateWatchOptions(params: {
  * Starts the stream. Throws (before anything is written) when the store refuses the watch with
  * anything but 410, so the caller answers with that Status.
  */
-export function serveWatch(ctx: WatchContext, res: ServerResponse, w: WatchRequest): void {
+export function serveWatch(ctx: WatchContext, res: ApiResponse, w: WatchRequest): void {
   const pending: WireWatchEvent[] = [];
   let streaming = false;
   let ended = false;
@@ -130,15 +130,17 @@ export function serveWatch(ctx: WatchContext, res: ServerResponse, w: WatchReque
     if (event.type === 'ERROR' || res.writableLength > MAX_BUFFERED_BYTES) finish();
   };
   const startStream = () => {
-    res.writeHead(200, {
-      'Content-Type': 'application/json',
-      'Cache-Control': 'no-cache, private',
-      'Transfer-Encoding': 'chunked',
-    });
-    res.flushHeaders();
+    // No Content-Length: on HTTP/1.1 Node frames the body chunked by itself (Transfer-Encoding:
+    // chunked, as the Go server does for a flushed stream); HTTP/2 has no such header (it is
+    // connection-specific and writeHead would throw) — each write is DATA frames on the stream.
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+    // HTTP/1 holds the header until the first write; HTTP/2's writeHead has sent HEADERS already.
+    res.flushHeaders?.();
     streaming = true;
     ctx.watches.add(open);
-    res.on('close', cleanup); // the client went away: stop the store watch
+    // The client went away (HTTP/1: the connection closed; HTTP/2: RST_STREAM, e.g. client-go
+    // cancelling the request, or the session died): stop the store watch.
+    res.on('close', cleanup);
     for (const event of pending.splice(0)) write(event);
   };
 
