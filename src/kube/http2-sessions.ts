@@ -29,10 +29,26 @@ export interface Http2Sessions {
   session(settings: SessionTls): Promise<http2.ClientHttp2Session | undefined>;
   /** Marks a stream as running on `session` until `stream` closes: an idle session does not hold the process open. */
   track(session: http2.ClientHttp2Session, stream: http2.ClientHttp2Stream): void;
+  /** Ends every session and every connection still being negotiated. */
   close(): void;
 }
 
-const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** Timings, as client-go sets them; tests shorten them. */
+export interface Http2Timing {
+  /** client-go's transport gives the TLS handshake 10 s (TLSHandshakeTimeout). */
+  handshakeTimeoutMs?: number;
+  /**
+   * client-go's HTTP/2 health check (k8s.io/apimachinery util/net SetTransportDefaults:
+   * ReadIdleTimeout 30 s, PingTimeout 15 s): a connection whose peer vanished without a FIN or
+   * RST (a NAT or load balancer forgetting it, a laptop resuming) is found by a PING that gets
+   * no answer, and closed; otherwise every stream on it would wait until its own timeout and the
+   * next ones would be opened on the same dead connection. Here a PING goes out every
+   * `pingIntervalMs` (Node does not tell read from write activity on a session).
+   */
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
+}
+
 const STREAM_WINDOW = 4 * 1024 * 1024;
 const CONNECTION_WINDOW = 1024 * 1024 * 1024;
 
@@ -47,13 +63,81 @@ function sameSettings(a: SessionTls, b: SessionTls): boolean {
   return a.secureContext === b.secureContext && a.rejectUnauthorized === b.rejectUnauthorized && a.servername === b.servername;
 }
 
-export function createHttp2Sessions(server: URL, onProtocol?: (protocol: 'h2' | 'http/1.1') => void): Http2Sessions {
+function timeoutError(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ETIMEDOUT' });
+}
+
+export function createHttp2Sessions(server: URL, onProtocol?: (protocol: 'h2' | 'http/1.1') => void, timing: Http2Timing = {}): Http2Sessions {
   const host = server.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = Number(server.port || 443);
+  const handshakeTimeoutMs = timing.handshakeTimeoutMs ?? 10_000;
+  const pingIntervalMs = timing.pingIntervalMs ?? 30_000;
+  const pingTimeoutMs = timing.pingTimeoutMs ?? 15_000;
   let current: Current | undefined;
   let http1Only = false;
+  /** Streams running per session; a session with none is unref'd. */
   const active = new Map<http2.ClientHttp2Session, number>();
+  /** Every session until its 'close', including ones draining after GOAWAY or a TLS change. */
   const open = new Set<http2.ClientHttp2Session>();
+  const connecting = new Set<tls.TLSSocket>();
+
+  /**
+   * Takes no new streams on `session` and closes it once the streams it runs have ended. Deferred
+   * to the next turn of the event loop: requests that were handed this session (they awaited its
+   * negotiation, or its promise) open their streams in the microtasks before then. Closing it at
+   * once made each of them ask again with its own settings, replacing the newer session in turn:
+   * two requests with different TLS material (an exec plugin minting a certificate per call)
+   * opened connections without end.
+   */
+  function retire(session: http2.ClientHttp2Session): void {
+    setImmediate(() => {
+      if (!session.closed) session.close();
+    });
+  }
+
+  function checkHealth(session: http2.ClientHttp2Session): void {
+    let unanswered: NodeJS.Timeout | undefined;
+    const interval = setInterval(() => {
+      if (unanswered !== undefined || session.destroyed) return;
+      unanswered = setTimeout(() => session.destroy(timeoutError('the API server did not answer an HTTP/2 PING')), pingTimeoutMs);
+      unanswered.unref();
+      session.ping(() => {
+        clearTimeout(unanswered);
+        unanswered = undefined;
+      });
+    }, pingIntervalMs);
+    interval.unref();
+    session.once('close', () => {
+      clearInterval(interval);
+      clearTimeout(unanswered);
+    });
+  }
+
+  function start(socket: tls.TLSSocket): http2.ClientHttp2Session {
+    // Flow-control windows as Go's HTTP/2 transport (client-go) sets them, 4 MiB per stream
+    // and 1 GiB per connection: Node's 64 KiB would take a round trip per 64 KiB of a large
+    // LIST. What arrives is read at once (watch lines, JSON bodies).
+    const session = http2.connect(server.origin, { createConnection: () => socket, settings: { initialWindowSize: STREAM_WINDOW } });
+    session.setLocalWindowSize(CONNECTION_WINDOW);
+    open.add(session);
+    // A session that failed or was told to go away (the server shutting down, or
+    // kube-apiserver's --goaway-chance) takes no new streams: the next request opens another.
+    // The streams it still runs keep their place in `active` (and the session its ref) until
+    // they end; its 'error' reaches them as theirs.
+    const unusable = () => {
+      if (current?.ready === session) current = undefined;
+    };
+    session.on('error', unusable);
+    session.on('goaway', unusable);
+    session.on('close', () => {
+      unusable();
+      open.delete(session);
+      active.delete(session);
+    });
+    checkHealth(session);
+    session.unref();
+    return session;
+  }
 
   function negotiate(settings: SessionTls): Promise<http2.ClientHttp2Session | undefined> {
     return new Promise((resolve, reject) => {
@@ -68,13 +152,22 @@ export function createHttp2Sessions(server: URL, onProtocol?: (protocol: 'h2' | 
         rejectUnauthorized: settings.rejectUnauthorized,
         ALPNProtocols: ['h2', 'http/1.1'],
       });
-      socket.once('error', reject);
-      // client-go's transport gives the TLS handshake 10 s (TLSHandshakeTimeout). A connection
-      // the server accepted but never answers (one caught by a restart) would otherwise hold
-      // every request waiting for this session.
-      socket.setTimeout(HANDSHAKE_TIMEOUT_MS, () => socket.destroy(Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' })));
+      connecting.add(socket);
+      const failed = (err: Error) => {
+        connecting.delete(socket);
+        reject(err);
+      };
+      // close() while negotiating destroys the socket without an error.
+      const closed = () => failed(Object.assign(new Error('the connection closed during the TLS handshake'), { code: 'ECONNRESET' }));
+      socket.once('error', failed);
+      socket.once('close', closed);
+      // A connection the server accepted but never answers (one caught by a restart) would
+      // otherwise hold every request waiting for this session.
+      socket.setTimeout(handshakeTimeoutMs, () => socket.destroy(timeoutError('TLS handshake timed out')));
       socket.once('secureConnect', () => {
-        socket.off('error', reject);
+        connecting.delete(socket);
+        socket.off('close', closed);
+        socket.off('error', failed);
         socket.setTimeout(0);
         if (socket.alpnProtocol !== 'h2') {
           socket.destroy();
@@ -84,24 +177,7 @@ export function createHttp2Sessions(server: URL, onProtocol?: (protocol: 'h2' | 
           return;
         }
         onProtocol?.('h2');
-        // Flow-control windows as Go's HTTP/2 transport (client-go) sets them, 4 MiB per stream
-        // and 1 GiB per connection: Node's 64 KiB would take a round trip per 64 KiB of a large
-        // LIST. What arrives is read at once (watch lines, JSON bodies).
-        const session = http2.connect(server.origin, { createConnection: () => socket, settings: { initialWindowSize: STREAM_WINDOW } });
-        session.setLocalWindowSize(CONNECTION_WINDOW);
-        open.add(session);
-        const forget = () => {
-          open.delete(session);
-          active.delete(session);
-          if (current?.ready === session) current = undefined;
-        };
-        // A session that failed, was told to go away (the server is shutting down) or closed
-        // takes no new streams; the next request opens another. Its streams see the error.
-        session.on('error', forget);
-        session.on('goaway', forget);
-        session.on('close', forget);
-        session.unref();
-        resolve(session);
+        resolve(start(socket));
       });
     });
   }
@@ -111,15 +187,16 @@ export function createHttp2Sessions(server: URL, onProtocol?: (protocol: 'h2' | 
       if (http1Only) return undefined;
       if (current === undefined || !sameSettings(current.settings, settings)) {
         // New TLS material (an exec plugin's rotated certificate): later requests use a new
-        // session; the old one finishes its streams and closes.
-        current?.ready?.close();
+        // session; the old one finishes its streams and closes (client-go closes its
+        // connections when the certificate rotates; here running watches are left to end).
+        if (current?.ready !== undefined) retire(current.ready);
         const entry: Current = { settings, session: negotiate(settings) };
         current = entry;
         entry.session.then(
           (session) => {
             if (session === undefined) return;
             if (current === entry) entry.ready = session;
-            else session.close(); // superseded while connecting; close() waits for its streams
+            else retire(session); // superseded while connecting; its waiters still use it
           },
           () => {
             // Not cached: the next request tries again (the server may come up, as for HTTP/1.1).
@@ -129,6 +206,7 @@ export function createHttp2Sessions(server: URL, onProtocol?: (protocol: 'h2' | 
       }
       const session = await current.session;
       if (session !== undefined && (session.closed || session.destroyed)) {
+        // Went away (GOAWAY, a dropped connection) since it was made: `current` no longer names it.
         if (current?.ready === session) current = undefined;
         return this.session(settings);
       }
@@ -151,6 +229,8 @@ export function createHttp2Sessions(server: URL, onProtocol?: (protocol: 'h2' | 
     },
 
     close() {
+      for (const socket of connecting) socket.destroy();
+      connecting.clear();
       for (const session of open) session.destroy();
       open.clear();
       active.clear();

@@ -1,3 +1,4 @@
+import http2 from 'node:http2';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateServingCertificates, type ServingCertificates } from '../cluster/tls.js';
@@ -231,10 +232,22 @@ describe.each([
 describe('rest over HTTP/2', () => {
   let server: FakeServer;
   let config: ReturnType<typeof fakeConfig>;
+  let certs: ServingCertificates;
+  const refused = new Set<string>();
   beforeAll(async () => {
-    const certs = await generateServingCertificates(['127.0.0.1']);
+    certs = await generateServingCertificates(['127.0.0.1']);
     server = await startFakeServer(
-      (_req, res, url) => {
+      (req, res, url) => {
+        if (url.pathname.startsWith('/refuse-once/') && !refused.has(url.pathname)) {
+          // What a server going away does to a stream it will not process (RST_STREAM
+          // REFUSED_STREAM, or GOAWAY naming an earlier last stream).
+          refused.add(url.pathname);
+          return (req as unknown as http2.Http2ServerRequest).stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+        }
+        if (url.pathname === '/goaway') {
+          // kube-apiserver's --goaway-chance or a graceful shutdown: streams already running finish.
+          (req as unknown as http2.Http2ServerRequest).stream.session?.goaway(http2.constants.NGHTTP2_NO_ERROR, 2 ** 31 - 1);
+        }
         if (url.pathname === '/hang') {
           res.writeHead(200, { 'Content-Type': 'application/json' });
           res.write('{"first":1}\n');
@@ -309,6 +322,142 @@ describe('rest over HTTP/2', () => {
     expect(server.connections() - before).toBe(1);
     kept.abort();
     c.close();
+  });
+
+  it('sends a stream the server refused unprocessed again, as Go\'s transport does', async () => {
+    const c = createRestClient(config, { userAgent: 't' });
+    expect(await c.getJSON('/refuse-once/a')).toEqual({ path: '/refuse-once/a' });
+    for await (const line of await c.stream('/refuse-once/b', {}, new AbortController().signal)) {
+      expect(line).toBe('{"path":"/refuse-once/b"}');
+    }
+    c.close();
+  });
+
+  it('after a GOAWAY, opens a new connection for new requests while the old one finishes its streams', async () => {
+    const c = createRestClient(config, { userAgent: 't' });
+    const before = server.connections();
+    const abort = new AbortController();
+    const watch = await c.stream('/hang', {}, abort.signal);
+    expect(await c.getJSON('/goaway')).toEqual({ path: '/goaway' });
+    expect(await c.getJSON('/after')).toEqual({ path: '/after' });
+    expect(server.connections() - before).toBe(2);
+    // The watch started before the GOAWAY still runs on the first connection.
+    for await (const line of watch) {
+      expect(line).toBe('{"first":1}');
+      break;
+    }
+    abort.abort();
+    c.close();
+  });
+
+  it('new TLS material (an exec plugin\'s rotated certificate) gets a new connection; the old one closes once its streams end', async () => {
+    // Two CA bundles that both verify the server: different material, so a different TLS context.
+    const bundles = [certs.caCertPem, [certs.caCertPem, (await generateServingCertificates(['127.0.0.1'])).caCertPem]];
+    let material = 0;
+    const c = createRestClient(
+      {
+        ...config,
+        async applyAuth(opts) {
+          await config.applyAuth(opts);
+          opts.ca = bundles[material];
+        },
+      },
+      { userAgent: 't' },
+    );
+    const open = server.openConnections();
+    const abort = new AbortController();
+    const watch = (await c.stream('/hang', {}, abort.signal))[Symbol.asyncIterator]();
+    expect((await watch.next()).value).toBe('{"first":1}');
+    material = 1;
+    expect(await c.getJSON('/rotated')).toEqual({ path: '/rotated' });
+    expect(server.openConnections() - open).toBe(2);
+    // The old connection is not cut while its watch runs; it closes when the watch ends.
+    const closed = new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (server.openConnections() - open === 1) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 5);
+    });
+    abort.abort();
+    await watch.next().catch(() => undefined);
+    await closed;
+    expect(await c.getJSON('/again')).toEqual({ path: '/again' });
+    expect(server.openConnections() - open).toBe(1);
+    c.close();
+  });
+});
+
+describe.each([
+  { protocol: 'HTTP/1.1', http2: false },
+  { protocol: 'HTTP/2', http2: true },
+])('rest server names and addresses, server offering $protocol', ({ http2: offerHttp2 }) => {
+  it('checks the certificate against tls-server-name when the kubeconfig gives one, and reports a mismatch as a TLS error', async () => {
+    // The API server reached by IP with a certificate for its DNS name only (kubeconfig's
+    // tls-server-name, as behind an SSH tunnel or a load balancer).
+    const certs = await generateServingCertificates(['kubernetes.default.svc']);
+    const server = await startFakeServer((_req, res) => sendJSON(res, 200, { ok: true }), { cert: certs.certPem, key: certs.keyPem, http2: offerHttp2 });
+    const config = fakeConfig(server.url, { ca: certs.caCertPem });
+    const named = createRestClient(
+      {
+        ...config,
+        async applyAuth(opts) {
+          await config.applyAuth(opts);
+          opts.servername = 'kubernetes.default.svc';
+        },
+      },
+      { userAgent: 't' },
+    );
+    const unnamed = createRestClient(config, { userAgent: 't' });
+    try {
+      expect(await named.getJSON('/api')).toEqual({ ok: true });
+      expect(server.requests.at(-1)?.httpVersion).toBe(offerHttp2 ? '2.0' : '1.1');
+      const err = await unnamed.getJSON('/api').catch((e: unknown) => e);
+      expect((err as ConnectionError).code).toBe('connection.tls');
+      expect((err as ConnectionError).causeCode).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
+    } finally {
+      named.close();
+      unnamed.close();
+      await server.close();
+    }
+  });
+
+  it('connects to an IPv6 literal (https://[::1]:port) and names it with brackets in Host / :authority', async (ctx) => {
+    const certs = await generateServingCertificates(['::1']);
+    const server = await startFakeServer((_req, res) => sendJSON(res, 200, { ok: true }), { cert: certs.certPem, key: certs.keyPem, http2: offerHttp2 }, '::1').catch(
+      () => undefined,
+    );
+    if (server === undefined) return ctx.skip('no IPv6 loopback on this machine');
+    const c = createRestClient(fakeConfig(server.url, { ca: certs.caCertPem }), { userAgent: 't' });
+    try {
+      expect(await c.getJSON('/api')).toEqual({ ok: true });
+      const seen = server.requests.at(-1);
+      expect(seen?.httpVersion).toBe(offerHttp2 ? '2.0' : '1.1');
+      expect(seen?.headers[offerHttp2 ? ':authority' : 'host']).toBe(new URL(server.url).host);
+    } finally {
+      c.close();
+      await server.close();
+    }
+  });
+});
+
+describe('rest against a server that picks HTTP/1.1 by ALPN', () => {
+  it('remembers it: one negotiation, then the HTTP/1.1 agent for every request', async () => {
+    const certs = await generateServingCertificates(['127.0.0.1']);
+    const server = await startFakeServer((_req, res, url) => sendJSON(res, 200, { path: url.pathname }), { cert: certs.certPem, key: certs.keyPem });
+    const logs: string[] = [];
+    const c = createRestClient(fakeConfig(server.url, { ca: certs.caCertPem }), { userAgent: 't', debugLog: (l) => logs.push(l) });
+    try {
+      for (const path of ['/a', '/b', '/c']) expect(await c.getJSON(path)).toEqual({ path });
+      expect(logs.filter((l) => l.includes('speaks HTTP/1.1 only'))).toHaveLength(1);
+      expect(server.requests.map((r) => r.httpVersion)).toEqual(['1.1', '1.1', '1.1']);
+      // At most the negotiating connection and one keep-alive connection for the three requests.
+      expect(server.connections()).toBeLessThanOrEqual(2);
+    } finally {
+      c.close();
+      await server.close();
+    }
   });
 });
 

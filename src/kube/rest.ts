@@ -8,14 +8,14 @@
  * status → ApiError carrying the Status the server sent.
  */
 import http from 'node:http';
-import { constants as http2Constants, type ClientHttp2Session } from 'node:http2';
+import { constants as http2Constants, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import tls from 'node:tls';
 import { StringDecoder } from 'node:string_decoder';
 import type { AuthRequestOptions, ClusterConfig } from './config.js';
 import { ApiError, ConnectionError, KubeError, StreamError, apiErrorFromResponse, type ConnectionErrorCode } from './errors.js';
-import { createHttp2Sessions } from './http2-sessions.js';
+import { createHttp2Sessions, type SessionTls } from './http2-sessions.js';
 
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
 
@@ -111,27 +111,34 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
     if (debug) debug(`--> GET ${url.href} ${formatHeaders(opts.headers)}`);
     const started = Date.now();
     const logAnswer = (status: number) => debug?.(`<-- ${status} GET ${url.pathname}${url.search} (${Date.now() - started} ms)`);
-    let session: ClientHttp2Session | undefined;
     if (sessions !== undefined && opts.secureContext !== undefined) {
-      try {
-        // Several requests wait for one connection; each still ends when its own signal aborts
-        // (a watch's stall timer, Ctrl-C) — the connection attempt itself goes on for the others.
-        session = await untilAborted(
-          sessions.session({
-            secureContext: opts.secureContext,
-            rejectUnauthorized: opts.rejectUnauthorized ?? true,
-            ...(opts.servername !== undefined ? { servername: opts.servername } : {}),
-          }),
-          signal,
-        );
-      } catch (err) {
-        throw toTypedError(err, config.server, signal);
+      const settings: SessionTls = {
+        secureContext: opts.secureContext,
+        rejectUnauthorized: opts.rejectUnauthorized ?? true,
+        ...(opts.servername !== undefined ? { servername: opts.servername } : {}),
+      };
+      // A stream the server refused unprocessed (it sent GOAWAY first, or RST_STREAM
+      // REFUSED_STREAM) is sent once more, on a new session after a GOAWAY, as Go's HTTP/2
+      // transport retries such requests (canRetryError); a GET is safe to repeat.
+      for (let attempt = 1; ; attempt++) {
+        let session: ClientHttp2Session | undefined;
+        try {
+          // Several requests wait for one connection; each still ends when its own signal aborts
+          // (a watch's stall timer, Ctrl-C) — the connection attempt itself goes on for the others.
+          session = await untilAborted(sessions.session(settings), signal);
+        } catch (err) {
+          throw toTypedError(err, config.server, signal);
+        }
+        if (session === undefined) break; // the server speaks HTTP/1.1 only
+        try {
+          const answer = await sendOverHttp2(session, url, opts.headers ?? {}, signal, streaming ? undefined : requestTimeoutMs);
+          logAnswer(answer.status);
+          return answer;
+        } catch (err) {
+          if (!(err instanceof Unprocessed) || attempt > 1 || signal?.aborted) throw toTypedError(err, config.server, signal);
+          debug?.(`--- GET ${url.pathname}${url.search}: ${err.message}; sending it again`);
+        }
       }
-    }
-    if (session !== undefined) {
-      const answer = await sendOverHttp2(session, url, opts.headers ?? {}, signal, streaming ? undefined : requestTimeoutMs);
-      logAnswer(answer.status);
-      return answer;
     }
     const mod = isHttps ? https : http;
     return await new Promise<Answer>((resolve, reject) => {
@@ -157,25 +164,32 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
     timeoutMs: number | undefined,
   ): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
-      let stream;
+      let stream: ClientHttp2Stream;
       try {
         stream = session.request(
-          { ':method': 'GET', ':path': url.pathname + url.search, ...headers },
+          // :authority as Go sets it from the URL (brackets around an IPv6 literal); Node's
+          // default drops them ('::1:6443').
+          { ':method': 'GET', ':authority': url.host, ':path': url.pathname + url.search, ...headers },
           { endStream: true, ...(signal ? { signal } : {}) },
         );
       } catch (err) {
-        // The session closed between being handed out and this request (GOAWAY, a dropped connection).
-        reject(toTypedError(err, config.server, signal));
+        // The session closed between being handed out and this request (GOAWAY, a dropped
+        // connection); anything else (a header Node refuses) is the request's own error.
+        reject(session.closed || session.destroyed ? new Unprocessed('the connection closed before the request was sent') : err);
         return;
       }
       sessions?.track(session, stream);
+      // Before the answer, a refused stream may be sent again; any other ending is the request's error.
+      const failed = (err: Error) =>
+        reject(stream.rstCode === http2Constants.NGHTTP2_REFUSED_STREAM ? new Unprocessed('the server refused the stream (REFUSED_STREAM)') : err);
       // A stream cut off with its session (a server restart: RST_STREAM CANCEL, no 'error')
       // only closes; without this the request would wait for an answer forever.
       const onClose = () =>
-        reject(toTypedError(Object.assign(new Error(`the HTTP/2 stream closed before an answer (code ${stream.rstCode ?? '?'})`), { code: 'ECONNRESET' }), config.server, signal));
+        failed(Object.assign(new Error(`the HTTP/2 stream closed before an answer (code ${stream.rstCode ?? '?'})`), { code: 'ECONNRESET' }));
       stream.once('close', onClose);
+      stream.once('error', failed);
       stream.once('response', (h) => {
-        stream.off('error', onError);
+        stream.off('error', failed);
         stream.off('close', onClose);
         // Errors after the headers surface while the body is read (readBody / lines); one that
         // comes when nobody reads any more (the signal aborting a finished stream) is not news,
@@ -191,8 +205,6 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
               : Object.assign(new Error(`the HTTP/2 stream was reset (code ${stream.rstCode})`), { code: 'ECONNRESET' }),
         });
       });
-      const onError = (err: Error) => reject(toTypedError(err, config.server, signal));
-      stream.once('error', onError);
       if (timeoutMs !== undefined) stream.setTimeout(timeoutMs, () => stream.destroy(timedOut()));
     });
   }
@@ -302,6 +314,11 @@ function errorFrom(status: number, text: string, request: string, res: Answer): 
   }
   const retryAfter = res.headers['retry-after'];
   return apiErrorFromResponse(status, body, text, request, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+}
+
+/** An HTTP/2 request the server did not process: safe to send again (ECONNRESET if it is not). */
+class Unprocessed extends Error {
+  readonly code = 'ECONNRESET';
 }
 
 /** `promise`, or the abort reason as soon as `signal` aborts. */

@@ -14,6 +14,8 @@ export interface FakeServer {
   requests: { method: string; url: URL; headers: http.IncomingHttpHeaders; httpVersion: string }[];
   /** TLS (or TCP) connections accepted so far. */
   connections(): number;
+  /** Connections open now. */
+  openConnections(): number;
   /** Drops every connection at once, as a crashed or restarted API server does. */
   dropConnections(): void;
   close(): Promise<void>;
@@ -26,7 +28,11 @@ export type FakeHandler = (req: http.IncomingMessage, res: http.ServerResponse, 
  * Handlers are written against node:http's request/response; the HTTP/2 compatibility API gives
  * the same methods for what they use (writeHead, write, end, headers).
  */
-export async function startFakeServer(handler: FakeHandler, tls?: { cert: string; key: string; http2?: boolean }): Promise<FakeServer> {
+export async function startFakeServer(
+  handler: FakeHandler,
+  tls?: { cert: string; key: string; http2?: boolean },
+  host = '127.0.0.1',
+): Promise<FakeServer> {
   const requests: FakeServer['requests'] = [];
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -45,15 +51,19 @@ export async function startFakeServer(handler: FakeHandler, tls?: { cert: string
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
   const { port } = server.address() as AddressInfo;
   const dropConnections = () => {
     for (const socket of sockets) socket.destroy();
   };
   return {
-    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     requests,
     connections: () => connections,
+    openConnections: () => sockets.size,
     dropConnections,
     close: () =>
       new Promise<void>((resolve) => {
