@@ -5,6 +5,15 @@
  */
 import type { Status } from '../lib/kube-object.js';
 
+/**
+ * An error shaped like Node's own network errors (a `code` such as ECONNRESET), for what kube/
+ * detects itself — a timed-out handshake, an HTTP/2 stream cut off — so that rest.ts's
+ * toTypedError turns it into the same ConnectionError as Node's.
+ */
+export function socketError(code: 'ECONNRESET' | 'ETIMEDOUT', message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
 /** Common base so callers can test `err instanceof KubeError` and switch on `code`. */
 export abstract class KubeError extends Error {
   abstract readonly code: string;

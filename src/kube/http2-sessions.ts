@@ -13,6 +13,7 @@
 import http2 from 'node:http2';
 import { isIP } from 'node:net';
 import tls from 'node:tls';
+import { socketError } from './errors.js';
 
 /** The TLS settings a session was made with; a request whose settings differ needs another one. */
 export interface SessionTls {
@@ -63,10 +64,6 @@ function sameSettings(a: SessionTls, b: SessionTls): boolean {
   return a.secureContext === b.secureContext && a.rejectUnauthorized === b.rejectUnauthorized && a.servername === b.servername;
 }
 
-function timeoutError(message: string): Error {
-  return Object.assign(new Error(message), { code: 'ETIMEDOUT' });
-}
-
 export function createHttp2Sessions(server: URL, onProtocol?: (protocol: 'h2' | 'http/1.1') => void, timing: Http2Timing = {}): Http2Sessions {
   const host = server.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = Number(server.port || 443);
@@ -99,7 +96,7 @@ export function createHttp2Sessions(server: URL, onProtocol?: (protocol: 'h2' | 
     let unanswered: NodeJS.Timeout | undefined;
     const interval = setInterval(() => {
       if (unanswered !== undefined || session.destroyed) return;
-      unanswered = setTimeout(() => session.destroy(timeoutError('the API server did not answer an HTTP/2 PING')), pingTimeoutMs);
+      unanswered = setTimeout(() => session.destroy(socketError('ETIMEDOUT', 'the API server did not answer an HTTP/2 PING')), pingTimeoutMs);
       unanswered.unref();
       session.ping(() => {
         clearTimeout(unanswered);
@@ -158,12 +155,12 @@ export function createHttp2Sessions(server: URL, onProtocol?: (protocol: 'h2' | 
         reject(err);
       };
       // close() while negotiating destroys the socket without an error.
-      const closed = () => failed(Object.assign(new Error('the connection closed during the TLS handshake'), { code: 'ECONNRESET' }));
+      const closed = () => failed(socketError('ECONNRESET', 'the connection closed during the TLS handshake'));
       socket.once('error', failed);
       socket.once('close', closed);
       // A connection the server accepted but never answers (one caught by a restart) would
       // otherwise hold every request waiting for this session.
-      socket.setTimeout(handshakeTimeoutMs, () => socket.destroy(timeoutError('TLS handshake timed out')));
+      socket.setTimeout(handshakeTimeoutMs, () => socket.destroy(socketError('ETIMEDOUT', 'TLS handshake timed out')));
       socket.once('secureConnect', () => {
         connecting.delete(socket);
         socket.off('close', closed);

@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
 import tls from 'node:tls';
 import { StringDecoder } from 'node:string_decoder';
 import type { AuthRequestOptions, ClusterConfig } from './config.js';
-import { ApiError, ConnectionError, KubeError, StreamError, apiErrorFromResponse, type ConnectionErrorCode } from './errors.js';
+import { ApiError, ConnectionError, KubeError, StreamError, apiErrorFromResponse, socketError, type ConnectionErrorCode } from './errors.js';
 import { createHttp2Sessions, type SessionTls } from './http2-sessions.js';
 
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -149,7 +149,7 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
       req.on('error', (err) => reject(toTypedError(err, config.server, signal)));
       if (!streaming) {
         req.setTimeout(requestTimeoutMs, () => {
-          req.destroy(timedOut());
+          req.destroy(socketError('ETIMEDOUT', 'request timed out'));
         });
       }
       req.end();
@@ -185,7 +185,7 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
       // A stream cut off with its session (a server restart: RST_STREAM CANCEL, no 'error')
       // only closes; without this the request would wait for an answer forever.
       const onClose = () =>
-        failed(Object.assign(new Error(`the HTTP/2 stream closed before an answer (code ${stream.rstCode ?? '?'})`), { code: 'ECONNRESET' }));
+        failed(socketError('ECONNRESET', `the HTTP/2 stream closed before an answer (code ${stream.rstCode ?? '?'})`));
       stream.once('close', onClose);
       stream.once('error', failed);
       stream.once('response', (h) => {
@@ -202,10 +202,10 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
           endedEarly: () =>
             stream.rstCode === undefined || stream.rstCode === http2Constants.NGHTTP2_NO_ERROR
               ? undefined
-              : Object.assign(new Error(`the HTTP/2 stream was reset (code ${stream.rstCode})`), { code: 'ECONNRESET' }),
+              : socketError('ECONNRESET', `the HTTP/2 stream was reset (code ${stream.rstCode})`),
         });
       });
-      if (timeoutMs !== undefined) stream.setTimeout(timeoutMs, () => stream.destroy(timedOut()));
+      if (timeoutMs !== undefined) stream.setTimeout(timeoutMs, () => stream.destroy(socketError('ETIMEDOUT', 'request timed out')));
     });
   }
 
@@ -341,10 +341,6 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
       },
     );
   });
-}
-
-function timedOut(): Error {
-  return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' });
 }
 
 /** Node TLS verification error codes (tls.TLSSocket authorizationError / OpenSSL verify codes). */
