@@ -89,7 +89,7 @@ function malform(object: KubeObject, random: () => number): KubeObject {
 }
 
 /** A list of objects, some malformed, sometimes `huge` long (the Pods of a big workload). */
-function malformList(objects: KubeObject[], random: () => number, huge = 100): KubeObject[] {
+function malformList(objects: readonly KubeObject[], random: () => number, huge = 100): KubeObject[] {
   const out = objects.map((o) => (random() < 0.5 ? malform(o, random) : o));
   if (random() < 0.1 && out.length > 0) return Array.from({ length: huge }, (_, i) => out[i % out.length]!);
   return out;

@@ -93,3 +93,19 @@ export function eventsInvolving(events: readonly KubeObject[], involved: Readonl
     return ref !== undefined && involved.has(`${ref.kind}/${ref.name}`);
   });
 }
+
+/**
+ * eventsInvolving for a model's snapshots: the same frozen list while neither the Events (the
+ * watch's list is the same array until the watch changes) nor the involved objects changed, so
+ * what the analysers derive from it is cached by the list (issue 6: per-update cost).
+ */
+export function eventsInvolvingCached(): (events: readonly KubeObject[], involved: ReadonlySet<string>) => readonly KubeObject[] {
+  let last: { events: readonly KubeObject[]; key: string; result: readonly KubeObject[] } | undefined;
+  return (events, involved) => {
+    const key = [...involved].join('\n');
+    if (last !== undefined && last.events === events && last.key === key) return last.result;
+    const result = Object.freeze(eventsInvolving(events, involved));
+    last = { events, key, result };
+    return result;
+  };
+}

@@ -17,7 +17,7 @@
 import type { Clock, TimerHandle } from '../lib/clock.js';
 import type { KubeObject } from '../lib/kube-object.js';
 import { RESOURCES, type ObjectSource, type SourceProblem, type WatchRequest } from './source.js';
-import { eventsInvolving, startFollower } from './follower.js';
+import { eventsInvolvingCached, startFollower } from './follower.js';
 
 /** Watch names, as `problems` reports them. */
 const SERVICE_WATCHES = ['service', 'pods', 'endpointslices', 'endpoints', 'events', 'networkpolicies', 'dns-service', 'dns-pods', 'proxy-pods'] as const;
@@ -47,7 +47,7 @@ export interface ServiceObjects {
   endpointSlices: KubeObject[];
   endpoints?: KubeObject;
   endpointSlicesServed: boolean;
-  events: KubeObject[];
+  events: readonly KubeObject[];
   dnsService?: KubeObject;
   dnsPods: KubeObject[];
   proxyPods: KubeObject[];
@@ -156,10 +156,12 @@ export function followServiceObjects(options: ServiceObjectsOptions): { stop(): 
     }, refreshMs);
   }
 
+  const involvedEvents = eventsInvolvingCached();
+
   function snapshot(): ServiceObjects {
     const service = currentService();
     const pods = service ? watches.objects('pods') : [];
-    const events = eventsInvolving(watches.objects('events'), new Set([`Service/${name}`, ...pods.map((pod) => `Pod/${pod.metadata.name}`)]));
+    const events = involvedEvents(watches.objects('events'), new Set([`Service/${name}`, ...pods.map((pod) => `Pod/${pod.metadata.name}`)]));
     const problems = follower.problems(SERVICE_WATCHES);
     const slicesServed = problems.endpointslices?.kind !== 'not-found';
     return {

@@ -16,7 +16,7 @@
 import { labelSelectorToString, type LabelSelector } from '../cluster/store/selectors.js';
 import type { KubeObject } from '../lib/kube-object.js';
 import { RESOURCES, type ObjectSource, type ResourceId, type SourceProblem, type WatchRequest } from './source.js';
-import { eventsInvolving, startFollower } from './follower.js';
+import { eventsInvolvingCached, startFollower } from './follower.js';
 
 export type WorkloadKindName = 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Pod';
 
@@ -42,7 +42,7 @@ export interface WorkloadObjects {
   deleted: boolean;
   replicaSets: KubeObject[];
   pods: KubeObject[];
-  events: KubeObject[];
+  events: readonly KubeObject[];
   governingService?: KubeObject;
   problems: Record<string, SourceProblem>;
   reconnecting: boolean;
@@ -109,13 +109,15 @@ export function followWorkloadObjects(options: WorkloadObjectsOptions): { stop()
     }
   }
 
+  const involvedEvents = eventsInvolvingCached();
+
   function snapshot(): WorkloadObjects {
     const workload = current();
     const replicaSets = workload && kind === 'Deployment' ? watches.objects('replicasets').filter((rs) => isControlledBy(rs, workload)) : [];
     const owners = kind === 'Deployment' ? replicaSets : workload ? [workload] : [];
     const pods = kind === 'Pod' ? (workload ? [workload] : []) : watches.objects('pods').filter((pod) => owners.some((owner) => isControlledBy(pod, owner)));
     const involved = new Set([`${kind}/${name}`, ...replicaSets.map((rs) => `ReplicaSet/${rs.metadata.name}`), ...pods.map((pod) => `Pod/${pod.metadata.name}`)]);
-    const events = eventsInvolving(watches.objects('events'), involved);
+    const events = involvedEvents(watches.objects('events'), involved);
     const problems = follower.problems(WORKLOAD_WATCHES);
     return {
       kind,

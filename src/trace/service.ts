@@ -121,7 +121,7 @@ export interface ServiceTraceInput {
    * involvedObject.kind=Service,involvedObject.name=NAME, and per Pod involvedObject.name=POD).
    * Events about objects that are not the Service, its Endpoints or a matched Pod are ignored.
    */
-  events: KubeObject[];
+  events: readonly KubeObject[];
   /** Cluster DNS: the kube-system/kube-dns Service and the DNS Pods (labelSelector k8s-app=kube-dns). */
   dns: { service?: KubeObject; pods: KubeObject[]; clusterDomain: string };
   /**
@@ -701,20 +701,19 @@ function networkPolicyCheck(ctx: Context): Check {
 }
 
 /**
- * The last warnings read, with what they were read from. The model hands the Events over in a new
- * list on each update (the ones involving the Service and its Pods), but holding the same Event
- * objects while none arrives: then the warnings are the same (issue 6: per-update cost).
+ * The warnings read from a frozen Event list (the model's: the same list until an Event about the
+ * Service or its Pods arrives), with the Service and Pods they were read for (issue 6: per-update
+ * cost). Lists that are not frozen (tests, replays) are read each time.
  */
-let lastWarnings: { events: readonly KubeObject[]; name: string; pods: string; warnings: readonly EventView[] } | undefined;
+const warningsByEvents = new WeakMap<readonly KubeObject[], { name: string; pods: string; warnings: readonly EventView[] }>();
 
 function eventsCheck(ctx: Context): Check {
   const { input } = ctx;
   const events = input.events ?? [];
   const pods = JSON.stringify(ctx.pods.map((p) => p.name));
-  const last = lastWarnings;
-  const same = last !== undefined && last.name === input.name && last.pods === pods && sameItems(last.events, events);
-  const warnings = same ? last.warnings : Object.freeze(warningsAbout(ctx, events));
-  if (!same) lastWarnings = { events: [...events], name: input.name, pods, warnings };
+  const seen = Object.isFrozen(events) ? warningsByEvents.get(events) : undefined;
+  const warnings = seen !== undefined && seen.name === input.name && seen.pods === pods ? seen.warnings : Object.freeze(warningsAbout(ctx, events));
+  if (Object.isFrozen(events) && seen?.warnings !== warnings) warningsByEvents.set(events, { name: input.name, pods, warnings });
   // Summed by reason: every replica failing its probe is one line that does not change each time
   // another replica reports it.
   return warningsCheck(warnings, input.now, { sumSameReason: true });

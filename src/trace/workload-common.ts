@@ -72,7 +72,7 @@ export interface WorkloadTraceInput {
   /** Pods (labelSelector = the workload's selector); kept when the workload (or its ReplicaSets) owns them. */
   pods: KubeObject[];
   /** Events of the workload, its ReplicaSets and Pods (Warnings; for a Pod, all of its own). */
-  events: KubeObject[];
+  events: readonly KubeObject[];
   /** StatefulSet only: its governing Service (spec.serviceName, by name); undefined when not found. */
   governingService?: KubeObject;
   /** StatefulSet only: why the governing Service cannot be read (RBAC), when it cannot. */
