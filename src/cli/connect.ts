@@ -32,6 +32,10 @@ export interface Connection extends ObjectFeed {
    * rejects the credentials. Already settled unless connect was asked for `probeInBackground`.
    */
   probed: Promise<void>;
+  /** The command's signal (io.signal), aborted too when a background probe fails. */
+  signal: AbortSignal;
+  /** Throws the probe's error when it failed: a command that probed in the background ends with it (exit 3). */
+  throwIfProbeFailed(): void;
 }
 
 export interface ConnectOptions {
@@ -39,14 +43,16 @@ export interface ConnectOptions {
   env?: Record<string, string | undefined>;
   /**
    * Return before the probe answers, so the caller's watches start during its round trip (~5–10
-   * ms of start-up, issue 6). The caller must show nothing before `probed` resolves and must end
-   * with its error when it rejects (commands/trace.ts does both).
+   * ms of start-up, issue 6). The caller must show nothing before `probed` resolves (probe.ts
+   * shownAfterProbe), stop with `signal` and end with throwIfProbeFailed (commands/trace.ts).
    */
   probeInBackground?: boolean;
 }
 
 export async function connect(flags: ConnectionFlags, io: CliIO, options: ConnectOptions = {}): Promise<Connection> {
-  if (flags.replay !== undefined) return Object.assign(withRecording(replayFeed(flags, io), flags), { probed: Promise.resolve() });
+  if (flags.replay !== undefined) {
+    return Object.assign(withRecording(replayFeed(flags, io), flags), { probed: Promise.resolve(), signal: io.signal, throwIfProbeFailed() {} });
+  }
   const env = options.env ?? io.env;
   const config = await loadClusterConfig({ kubeconfig: flags.kubeconfig, context: flags.context, env });
   const rest = createRestClient(config, {
@@ -54,10 +60,22 @@ export async function connect(flags: ConnectionFlags, io: CliIO, options: Connec
     debugLog: flags.debug ? (line) => io.stderr.write(`[debug] ${line}\n`) : undefined,
   });
   const probed = probeCluster(rest, io.signal);
-  if (options.probeInBackground) probed.catch(() => {}); // the caller awaits it; not unhandled meanwhile
-  else await probed;
+  const probeFailed = new AbortController();
+  let probeError: unknown;
+  if (options.probeInBackground) {
+    probed.catch((error: unknown) => {
+      probeError = error;
+      probeFailed.abort();
+    });
+  } else {
+    await probed;
+  }
   return withRecording({
     probed,
+    signal: options.probeInBackground ? AbortSignal.any([io.signal, probeFailed.signal]) : io.signal,
+    throwIfProbeFailed() {
+      if (probeFailed.signal.aborted) throw probeError;
+    },
     rest,
     source: createLiveSource({ rest, clock: io.clock }),
     clock: io.clock,

@@ -44,15 +44,10 @@ Verdicts: absent, pending, degraded, ready, failing, deleted.`,
     const target = parseTraceTarget(args, flags.namespace, TRACEABLE_KINDS);
     const output = resolveOutput(flags, io);
     const connection = await connect({ ...flags, debug: program.opts().debug === true }, io, { probeInBackground: true });
-    // The watches start while the probe is on its way; if it fails, the trace stops and the
-    // command ends with the probe's error (exit 3), as if it had been awaited first.
-    const probeFailed = new AbortController();
-    let probeError: unknown;
-    connection.probed.catch((error: unknown) => {
-      probeError = error;
-      probeFailed.abort();
-    });
-    const signal = AbortSignal.any([io.signal, probeFailed.signal]);
+    // The watches start while the probe is on its way; if it fails, the trace stops (the
+    // connection's signal) and the command ends with the probe's error (exit 3), as if it had
+    // been awaited first.
+    const { signal } = connection;
     try {
       const namespace = target.namespace ?? connection.namespace;
       const { clock, finished } = connection;
@@ -73,7 +68,7 @@ Verdicts: absent, pending, degraded, ready, failing, deleted.`,
         state: finished ? 'replay' : 'live',
         afterUpdate: connection.reported,
       });
-      if (probeError !== undefined) throw probeError;
+      connection.throwIfProbeFailed();
     } finally {
       connection.close();
     }
