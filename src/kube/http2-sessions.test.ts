@@ -67,6 +67,24 @@ describe('HTTP/2 sessions', () => {
     silent.close();
   });
 
+  it("gives up on a handshake the server never answers (client-go's TLS handshake timeout), and tries afresh next time", async () => {
+    const accepted: net.Socket[] = [];
+    const silent = net.createServer((socket) => {
+      accepted.push(socket);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const sessions = createHttp2Sessions(new URL(`https://127.0.0.1:${(silent.address() as net.AddressInfo).port}`), undefined, { handshakeTimeoutMs: 50 });
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const err = await sessions.session(settings()).catch((e: unknown) => e);
+      expect((err as NodeJS.ErrnoException).code).toBe('ETIMEDOUT');
+      expect(accepted).toHaveLength(attempt); // a failed negotiation is not cached
+    }
+    sessions.close();
+    for (const socket of accepted) socket.destroy();
+    silent.close();
+  });
+
   it('closes a session whose peer stops answering (PING health check, as client-go), and opens a new one', async () => {
     // A proxy that stops forwarding: the connection stays up but nothing comes back.
     let frozen = false;
