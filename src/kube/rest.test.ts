@@ -3,10 +3,29 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateServingCertificates, type ServingCertificates } from '../cluster/tls.js';
 import { ApiError, ConnectionError } from './errors.js';
-import { createRestClient, toTypedError, type RestClient } from './rest.js';
+import { createRestClient, toTypedError, type LineStream, type RestClient } from './rest.js';
 import { fakeConfig, sendJSON, startFakeServer, statusBody, type FakeServer } from './test-support.js';
 
 const TOKEN = 'tok-9d8e7f-secret';
+
+/** Every line of a stream, read to its end. */
+async function allLines(stream: LineStream): Promise<string[]> {
+  const lines: string[] = [];
+  await stream.read((line) => {
+    lines.push(line);
+  });
+  return lines;
+}
+
+/** The first line of a stream; reading stops there (the request is cancelled). */
+async function firstLine(stream: LineStream): Promise<string | undefined> {
+  let first: string | undefined;
+  await stream.read((line) => {
+    first = line;
+    return false;
+  });
+  return first;
+}
 
 describe.each([
   { protocol: 'HTTP/1.1', http2: false, httpVersion: '1.1' },
@@ -154,6 +173,11 @@ describe.each([
         res.write('{"first":1}\n');
         return; // never ends
       }
+      if (url.pathname === '/three-then-hang') {
+        res.writeHead(200);
+        res.write('{"n":1}\n{"n":2}\n{"n":3}\n');
+        return; // never ends
+      }
     }, certs && { cert: certs.certPem, key: certs.keyPem, http2 });
     client = createRestClient(fakeConfig(server.url, certs && { ca: certs.caCertPem }), { userAgent: 't' });
   });
@@ -164,10 +188,51 @@ describe.each([
 
   it('buffers partial chunks and splits on newlines', async () => {
     let data = 0;
-    const lines: string[] = [];
-    for await (const l of await client.stream('/chunks', {}, new AbortController().signal, { onData: () => data++ })) lines.push(l);
+    const lines = await allLines(await client.stream('/chunks', {}, new AbortController().signal, { onData: () => data++ }));
     expect(lines).toEqual(['{"a":1}', '{"b":2}', '{"c":3}', '{"name":"€"}', '{"tail":true}']);
     expect(data).toBeGreaterThan(0);
+  });
+
+  it('hands over every line of a chunk before the event loop moves on (a consumer can act once per chunk)', async () => {
+    const ctl = new AbortController();
+    const order: string[] = [];
+    let gotThree: () => void = () => {};
+    const three = new Promise<void>((resolve) => (gotThree = resolve));
+    const reading = (await client.stream('/three-then-hang', {}, ctl.signal)).read((line) => {
+      order.push(line);
+      // Runs only once the chunk's callback is done: after all three lines, not after the first.
+      if (order.length === 1) queueMicrotask(() => order.push('microtask'));
+      if (order.length === 3) gotThree();
+    });
+    await three;
+    await Promise.resolve();
+    expect(order).toEqual(['{"n":1}', '{"n":2}', '{"n":3}', 'microtask']);
+    ctl.abort();
+    await reading.catch(() => undefined);
+  });
+
+  it('stops reading when the consumer returns false: read() resolves, no later line arrives, the request is cancelled', async () => {
+    const seen: string[] = [];
+    await (await client.stream('/three-then-hang', {}, new AbortController().signal)).read((line) => {
+      seen.push(line);
+      return seen.length < 2;
+    });
+    expect(seen).toEqual(['{"n":1}', '{"n":2}']);
+    // The server's stream never ends: had the request not been cancelled, resolving would have hung.
+    expect(await client.getJSON('/gone').catch((e: unknown) => e)).toBeInstanceOf(ApiError);
+  });
+
+  it("rejects with the consumer's own exception, as it is (not as a connection error), and stops reading", async () => {
+    const bug = new TypeError('consumer bug');
+    const seen: string[] = [];
+    const err = await (await client.stream('/three-then-hang', {}, new AbortController().signal))
+      .read((line) => {
+        seen.push(line);
+        throw bug;
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBe(bug);
+    expect(seen).toEqual(['{"n":1}']);
   });
 
   it('rejects with the ApiError before any line when the server answers an error', async () => {
@@ -180,12 +245,10 @@ describe.each([
     const ctl = new AbortController();
     const seen: string[] = [];
     const reason = new Error('stop');
-    const run = (async () => {
-      for await (const l of await client.stream('/hang', {}, ctl.signal)) {
-        seen.push(l);
-        ctl.abort(reason);
-      }
-    })();
+    const run = (await client.stream('/hang', {}, ctl.signal)).read((l) => {
+      seen.push(l);
+      ctl.abort(reason);
+    });
     await expect(run).rejects.toBe(reason);
     expect(seen).toEqual(['{"first":1}']);
   });
@@ -199,13 +262,13 @@ describe.each([
   });
 
   it('ends a stream whose connection drops with a ConnectionError, and reconnects for the next request', async () => {
-    const run = (async () => {
-      for await (const l of await client.stream('/hang', {}, new AbortController().signal)) {
-        expect(l).toBe('{"first":1}');
-        server.dropConnections();
-      }
-    })();
+    const seen: string[] = [];
+    const run = (await client.stream('/hang', {}, new AbortController().signal)).read((l) => {
+      seen.push(l);
+      server.dropConnections();
+    });
     const err = await run.catch((e: unknown) => e);
+    expect(seen).toEqual(['{"first":1}']);
     expect(err).toBeInstanceOf(ConnectionError);
     expect((err as ConnectionError).code).toBe('connection.reset');
     const before = server.connections();
@@ -271,12 +334,7 @@ describe('rest over HTTP/2', () => {
       ...Array.from({ length: 8 }, (_, i) => c.getJSON(`/item/${i}`)),
     ]);
     expect(answers).toEqual(Array.from({ length: 8 }, (_, i) => ({ path: `/item/${i}` })));
-    for (const watch of [watchA, watchB]) {
-      for await (const line of watch) {
-        expect(line).toBe('{"first":1}');
-        break;
-      }
-    }
+    for (const watch of [watchA, watchB]) expect(await firstLine(watch)).toBe('{"first":1}');
     expect(server.connections() - before).toBe(1);
     expect(server.requests.slice(-10).every((r) => r.httpVersion === '2.0' && r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
     abort.abort();
@@ -307,17 +365,14 @@ describe('rest over HTTP/2', () => {
     const first = await c.stream('/hang', {}, stopped.signal);
     const second = await c.stream('/hang', {}, kept.signal);
     const reason = new Error('enough');
-    const run = (async () => {
-      for await (const l of first) {
-        expect(l).toBe('{"first":1}');
-        stopped.abort(reason);
-      }
-    })();
+    const seen: string[] = [];
+    const run = first.read((l) => {
+      seen.push(l);
+      stopped.abort(reason);
+    });
     await expect(run).rejects.toBe(reason);
-    for await (const line of second) {
-      expect(line).toBe('{"first":1}');
-      break;
-    }
+    expect(seen).toEqual(['{"first":1}']);
+    expect(await firstLine(second)).toBe('{"first":1}');
     expect(await c.getJSON('/after')).toEqual({ path: '/after' });
     expect(server.connections() - before).toBe(1);
     kept.abort();
@@ -327,9 +382,7 @@ describe('rest over HTTP/2', () => {
   it('sends a stream the server refused unprocessed again, as Go\'s transport does', async () => {
     const c = createRestClient(config, { userAgent: 't' });
     expect(await c.getJSON('/refuse-once/a')).toEqual({ path: '/refuse-once/a' });
-    for await (const line of await c.stream('/refuse-once/b', {}, new AbortController().signal)) {
-      expect(line).toBe('{"path":"/refuse-once/b"}');
-    }
+    expect(await allLines(await c.stream('/refuse-once/b', {}, new AbortController().signal))).toEqual(['{"path":"/refuse-once/b"}']);
     c.close();
   });
 
@@ -342,10 +395,7 @@ describe('rest over HTTP/2', () => {
     expect(await c.getJSON('/after')).toEqual({ path: '/after' });
     expect(server.connections() - before).toBe(2);
     // The watch started before the GOAWAY still runs on the first connection.
-    for await (const line of watch) {
-      expect(line).toBe('{"first":1}');
-      break;
-    }
+    expect(await firstLine(watch)).toBe('{"first":1}');
     abort.abort();
     c.close();
   });
@@ -366,8 +416,10 @@ describe('rest over HTTP/2', () => {
     );
     const open = server.openConnections();
     const abort = new AbortController();
-    const watch = (await c.stream('/hang', {}, abort.signal))[Symbol.asyncIterator]();
-    expect((await watch.next()).value).toBe('{"first":1}');
+    let gotFirst: (line: string) => void = () => {};
+    const first = new Promise<string>((resolve) => (gotFirst = resolve));
+    const watch = (await c.stream('/hang', {}, abort.signal)).read(gotFirst);
+    expect(await first).toBe('{"first":1}');
     material = 1;
     expect(await c.getJSON('/rotated')).toEqual({ path: '/rotated' });
     expect(server.openConnections() - open).toBe(2);
@@ -381,7 +433,7 @@ describe('rest over HTTP/2', () => {
       }, 5);
     });
     abort.abort();
-    await watch.next().catch(() => undefined);
+    await watch.catch(() => undefined);
     await closed;
     expect(await c.getJSON('/again')).toEqual({ path: '/again' });
     expect(server.openConnections() - open).toBe(1);

@@ -215,11 +215,13 @@ async function run(opts: ListWatchOptions): Promise<void> {
         healthySince = clock.now();
         emit({ type: 'CONNECTED' });
       }
-      for await (const line of stream) {
+      let verdict: 'relist' | undefined;
+      await stream.read((line) => {
         lines += 1;
-        const verdict = handleLine(line);
-        if (verdict) return verdict;
-      }
+        verdict = handleLine(line);
+        return verdict === undefined;
+      });
+      if (verdict) return verdict;
       if (signal.aborted) return 'aborted';
       if (lines === 0 && clock.now() - started < SHORT_WATCH_MS) {
         throw new StreamError('stream.closed-early', `The watch on ${path} closed at once without sending anything.`);
