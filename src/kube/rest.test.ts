@@ -2,6 +2,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateServingCertificates, type ServingCertificates } from '../cluster/tls.js';
+import { whenBatchEnds } from '../lib/batch.js';
 import { ApiError, ConnectionError } from './errors.js';
 import { createRestClient, toTypedError, type LineStream, type RestClient } from './rest.js';
 import { fakeConfig, sendJSON, startFakeServer, statusBody, type FakeServer } from './test-support.js';
@@ -207,6 +208,29 @@ describe.each([
     await three;
     await Promise.resolve();
     expect(order).toEqual(['{"n":1}', '{"n":2}', '{"n":3}', 'microtask']);
+    ctl.abort();
+    await reading.catch(() => undefined);
+  });
+
+  it("hands a chunk's lines over in one batch: work deferred with whenBatchEnds runs once, right after the last line", async () => {
+    const ctl = new AbortController();
+    const order: string[] = [];
+    let ranDeferred: () => void = () => {};
+    const deferred = new Promise<void>((resolve) => (ranDeferred = resolve));
+    const reading = (await client.stream('/three-then-hang', {}, ctl.signal)).read((line) => {
+      order.push(line);
+      if (order.length === 1) {
+        whenBatchEnds(() => {
+          order.push('deferred');
+          ranDeferred();
+        });
+        queueMicrotask(() => order.push('microtask'));
+      }
+    });
+    await deferred;
+    await Promise.resolve();
+    // Before the microtask: in the chunk's own callback, not in a later turn.
+    expect(order).toEqual(['{"n":1}', '{"n":2}', '{"n":3}', 'deferred', 'microtask']);
     ctl.abort();
     await reading.catch(() => undefined);
   });

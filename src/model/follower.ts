@@ -4,6 +4,7 @@
  * bookkeeping read from it when a snapshot is taken (which watches settled, which cannot deliver,
  * which Warning Events concern the traced objects).
  */
+import { whenBatchEnds } from '../lib/batch.js';
 import type { KubeObject } from '../lib/kube-object.js';
 import type { ObjectSource, SourceProblem } from './source.js';
 import { WatchSet } from './watch-set.js';
@@ -47,11 +48,25 @@ export function startFollower<T>(options: FollowerOptions<T>): Follower {
     if (stopped || signal.aborted) return;
     options.onUpdate(options.snapshot());
   };
-  // Coalesce bursts (a re-list delivers hundreds of events) into one update per macrotask.
+  // One update per burst: events handed over together (the lines of one chunk of a watch stream,
+  // lib/batch.ts) give one update, run as soon as they have been handled (issue 6: latency).
+  // Should several chunks arrive in one turn of the event loop, only the first gets an update of
+  // its own; later changes in that turn are coalesced into one update after the turn's I/O
+  // (setImmediate), as are changes made outside a batch (a re-list delivers hundreds of objects
+  // at once), so a busy stream costs at most two analyses per turn, not one per chunk.
+  let updatedThisTurn = false;
   const changed = () => {
     if (scheduled || stopped) return;
     scheduled = true;
-    setImmediate(emit);
+    if (updatedThisTurn) {
+      setImmediate(emit);
+      return;
+    }
+    updatedThisTurn = true;
+    setImmediate(() => {
+      updatedThisTurn = false;
+    });
+    whenBatchEnds(emit);
   };
   const watches = new WatchSet(options.source, signal, () => {
     options.onEvent();
