@@ -7,6 +7,23 @@ import { singleDifference } from './near-miss.js';
 import { analysePolicies } from './network-policy.js';
 import { describeChain, ownerChain } from './owners.js';
 import { resolveTargetPort, servicePorts } from './ports.js';
+import { perObject } from './read.js';
+
+describe('perObject', () => {
+  it('reads an object once, remembering undefined results too; reads other values every time', () => {
+    let reads = 0;
+    const labelOf = perObject((value) => {
+      reads += 1;
+      return (value as { label?: string } | null)?.label;
+    });
+    const labelled = { label: 'a' };
+    const bare = {};
+    expect([labelOf(labelled), labelOf(labelled), labelOf(bare), labelOf(bare)]).toEqual(['a', 'a', undefined, undefined]);
+    expect(reads).toBe(2);
+    expect([labelOf(null), labelOf(null)]).toEqual([undefined, undefined]);
+    expect(reads).toBe(4);
+  });
+});
 
 describe('inWords', () => {
   it.each([

@@ -80,15 +80,20 @@ export const labelsOf: (obj: unknown) => Readonly<Record<string, string>> = perO
  * that are not objects are read each time.
  */
 export function perObject<T>(read: (value: unknown) => T): (value: unknown) => T {
-  const memo = new WeakMap<object, T>();
+  // One lookup per call, not has() then get(): these run tens of times per update. An undefined
+  // result is stored as a marker, so that a miss and a remembered undefined differ.
+  const memo = new WeakMap<object, T | typeof UNDEFINED>();
   return (value) => {
     if (typeof value !== 'object' || value === null) return read(value);
-    if (memo.has(value)) return memo.get(value) as T;
+    const seen = memo.get(value);
+    if (seen !== undefined) return seen === UNDEFINED ? (undefined as T) : seen;
     const result = read(value);
-    memo.set(value, result);
+    memo.set(value, result === undefined ? UNDEFINED : result);
     return result;
   };
 }
+
+const UNDEFINED: unique symbol = Symbol('undefined');
 
 /** Whether two lists hold the same items (by identity) in the same order. */
 export function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
