@@ -82,24 +82,28 @@ async function sample(store: Store, tools: Partial<Record<Tool, Measured>>, samp
 }
 
 /**
- * Each tool on its own, in blocks ordered kubespy, kubectl, kubectl, kubespy (drift in the
+ * Each tool on its own, in blocks ordered kubespy, kubectl, kubectl, kubespy, … (drift in the
  * machine's load cancels out), each block a new process that gets `warmup` unrecorded writes
  * first: a trace is a long-running process, and kubespy's analysers run in V8's interpreter for
  * their first calls (kubectl is compiled ahead of time), so the steady state is what a user waits
- * on. Run side by
- * side, the two watches of the Service are written to in the order the API server registered
- * them, and the tool written to second also waits for the first one's CPU on a 2-core machine:
- * measured with HTTP/2, kubespy 2.4 ms alone and 3.5 ms beside kubectl, kubectl 2.3 ms alone and
- * 2.0 ms beside kubespy (medians, idle). The budget compares each tool alone; a side-by-side row,
- * half the samples each way round, stays for information.
+ * on. Many short blocks rather than two long ones: on this VM a write → line time is bimodal
+ * (~1.6–1.9 ms, or ~3–4 ms when a process is woken on an idle vCPU), with 33–57 % of a block's
+ * samples in the slow mode from block to block whatever the tool, so with two blocks per tool
+ * the median fell in either mode by chance (one run: kubectl's two blocks under churn had medians
+ * of 2.9 and 1.85 ms). Run side by side, the two watches of the Service are written to in the
+ * order the API server registered them, and the tool written to second also waits for the first
+ * one's CPU on a 2-core machine: measured with HTTP/2, kubespy 2.4 ms alone and 3.5 ms beside
+ * kubectl, kubectl 2.3 ms alone and 2.0 ms beside kubespy (medians, idle). The budget compares
+ * each tool alone; a side-by-side row, half the samples each way round, stays for information.
  */
-async function sampleAlone(bench: BenchCluster, samples: number, warmup: number, flip: () => ServiceType, current: () => ServiceType) {
+async function sampleAlone(bench: BenchCluster, samples: number, blocksPerTool: number, warmup: number, flip: () => ServiceType, current: () => ServiceType) {
   const result: Record<Tool, number[]> = { kubespy: [], kubectl: [] };
-  for (const tool of ['kubespy', 'kubectl', 'kubectl', 'kubespy'] as const) {
+  const order = Array.from({ length: blocksPerTool }, (_, i) => (i % 2 === 0 ? (['kubespy', 'kubectl'] as const) : (['kubectl', 'kubespy'] as const))).flat();
+  for (const tool of order) {
     const proc = await startTool(bench, tool, current());
     try {
       await sample(bench.store, { [tool]: proc }, warmup, flip);
-      result[tool].push(...(await sample(bench.store, { [tool]: proc }, Math.ceil(samples / 2), flip))[tool]);
+      result[tool].push(...(await sample(bench.store, { [tool]: proc }, Math.ceil(samples / blocksPerTool), flip))[tool]);
     } finally {
       await proc.stop();
     }
@@ -119,11 +123,14 @@ export async function runLatency(ctx: BenchContext): Promise<SectionResult> {
     let current = 'ClusterIP' as ServiceType;
     const flip = (): ServiceType => (current = current === 'ClusterIP' ? 'NodePort' : 'ClusterIP');
     const now = () => current;
-    const samples = scaled(ctx, 60, 10);
+    // Alone (the budget): 120 samples per tool and phase in 6 blocks of 20; side by side: 60.
+    const samples = scaled(ctx, 120, 10);
+    const blocksPerTool = scaled(ctx, 6, 2);
+    const sideBySideSamples = scaled(ctx, 60, 10);
     const warmup = scaled(ctx, 20, 5);
 
     // Lines are stamped in a relay process: this one runs the cluster and its controllers.
-    const idle = await sampleAlone(bench, samples, warmup, flip, now);
+    const idle = await sampleAlone(bench, samples, blocksPerTool, warmup, flip, now);
     // Side by side, half the samples with each tool's watch registered first (started first).
     const sideBySide = async () => {
       const result: Record<Tool, number[]> = { kubespy: [], kubectl: [] };
@@ -132,7 +139,7 @@ export async function runLatency(ctx: BenchContext): Promise<SectionResult> {
         const second = await startTool(bench, order[1], current);
         try {
           await sample(bench.store, { [order[0]]: first, [order[1]]: second }, warmup, flip);
-          const got = await sample(bench.store, { [order[0]]: first, [order[1]]: second }, Math.ceil(samples / 2), flip);
+          const got = await sample(bench.store, { [order[0]]: first, [order[1]]: second }, Math.ceil(sideBySideSamples / 2), flip);
           for (const tool of order) result[tool].push(...got[tool]);
         } finally {
           await Promise.all([first.stop(), second.stop()]);
@@ -147,7 +154,7 @@ export async function runLatency(ctx: BenchContext): Promise<SectionResult> {
     let busyTogether;
     try {
       await sleep(1000);
-      busy = await sampleAlone(bench, samples, warmup, flip, now);
+      busy = await sampleAlone(bench, samples, blocksPerTool, warmup, flip, now);
       busyTogether = await sideBySide();
     } finally {
       churnStats = churn.stop();
@@ -188,7 +195,7 @@ export async function runLatency(ctx: BenchContext): Promise<SectionResult> {
       );
     }
     ctx.log(`latency: churn achieved ${churnStats.rate.toFixed(0)} writes/s`);
-    return { rows, raw: { samples, warmup, churn: churnStats, idle, busy, idleTogether, busyTogether } };
+    return { rows, raw: { samples, blocksPerTool, sideBySideSamples, warmup, churn: churnStats, idle, busy, idleTogether, busyTogether } };
   } finally {
     await bench.close();
   }
