@@ -201,7 +201,7 @@ export function describeAfresh(pod: unknown, options: PodStateOptions): PodState
  * ready at any, only its age changing, and this is read once per Pod object (issue 6: the trace
  * describes every selected Pod on every update, and most are ready).
  */
-const readyFacts = perObject((pod) => {
+export const readyFacts: (pod: unknown) => Readonly<{ since: number | undefined; restarts: number }> | undefined = perObject((pod) => {
   if (describeOnce(pod, { now: 0 }).health !== 'ready') return undefined;
   return Object.freeze({ since: time(condition(pod, 'Ready')?.['lastTransitionTime']), restarts: restartCount(containerStatusesOf(pod)) });
 });

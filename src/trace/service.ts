@@ -47,7 +47,7 @@ import { type Labels, formatLabels, mapMatches } from './labels.js';
 import { findNearMisses } from './near-miss.js';
 import { analysePolicies, type TargetPort } from './network-policy.js';
 import { describeChain, groupBy, ownerChain } from './owners.js';
-import { POD_HEALTH_ORDER, type PodState, UNSCHEDULABLE_GRACE_MS, describePod, isPodReady, scaled } from './pod-state.js';
+import { POD_HEALTH_ORDER, type PodState, UNSCHEDULABLE_GRACE_MS, describePod, isPodReady, readyFacts, scaled } from './pod-state.js';
 import {
   type ServicePort,
   declaredPorts,
@@ -171,7 +171,7 @@ interface Context {
   selector?: Labels;
   selectorText: string;
   created?: number;
-  pods: PodView[];
+  pods: readonly PodView[];
   ports: readonly ServicePort[];
   endpoints: EndpointSummary;
   fqdn: string;
@@ -262,6 +262,17 @@ function markReplacedByRollout(pods: PodView[], owners: readonly KubeObject[]): 
   );
 }
 
+/** describeOwnerGroups by Pod views (reused views give the same groups), with the owners they were for. */
+const ownerGroups = new WeakMap<readonly PodView[], { owners: readonly KubeObject[]; groups: { text: string; details: readonly string[] } }>();
+
+function describeOwnerGroupsCached(pods: readonly PodView[], owners: readonly KubeObject[]): { text: string; details: string[] } {
+  const seen = ownerGroups.get(pods);
+  if (seen !== undefined && seen.owners === owners) return { text: seen.groups.text, details: [...seen.groups.details] };
+  const groups = describeOwnerGroups(pods, owners);
+  ownerGroups.set(pods, { owners, groups: { text: groups.text, details: [...groups.details] } });
+  return groups;
+}
+
 function describeOwnerGroups(pods: readonly PodView[], owners: readonly KubeObject[]): { text: string; details: string[] } {
   // Biggest group first (the current ReplicaSet, usually), then by name, stable frame to frame.
   const groups = [...groupBy(pods, (p) => describeChain(ownerChain(p.pod, owners))).entries()].sort(
@@ -286,7 +297,7 @@ function selectorCheck(ctx: Context): Check {
     return check('selector', 'skip', `not checked: ${str(unavailable['pods']) ?? str(unavailable['selector']) ?? ''}`);
   }
   if (ctx.pods.length > 0) {
-    const owners = describeOwnerGroups(ctx.pods, input.owners ?? []);
+    const owners = describeOwnerGroupsCached(ctx.pods, input.owners ?? NO_OBJECTS);
     return check('selector', 'ok', `${ctx.selectorText} → ${owners.text}`, owners.details);
   }
   const nearMiss = input.nearMiss
@@ -312,19 +323,30 @@ function selectorCheck(ctx: Context): Check {
 /** "10.244.1.7  node-1": a Pod's IP and node, read once per Pod object. */
 const podPlace = perObject((pod) => `${str(get(pod, 'status', 'podIP')) ?? '-'}  ${str(get(pod, 'spec', 'nodeName')) ?? '-'}`);
 
+/** Pods checks by Pod views: with Pods selected, the check reads nothing else. */
+const podsChecks = new WeakMap<readonly PodView[], Check>();
+
 function podsCheck(ctx: Context): Check {
   if (ctx.externalName !== undefined) return check('pods', 'skip', `ExternalName: DNS CNAME to ${ctx.externalName}`);
   if (!ctx.selector) return check('pods', 'skip', 'no selector: no Pods are selected');
   if (ctx.pods.length === 0) return check('pods', 'pending', 'none selected');
-  const active = ctx.pods.filter((p) => p.state.health !== 'done');
+  const seen = podsChecks.get(ctx.pods);
+  if (seen !== undefined) return { ...seen, details: [...seen.details] };
+  const result = podsOf(ctx.pods);
+  podsChecks.set(ctx.pods, { ...result, details: [...result.details] });
+  return result;
+}
+
+function podsOf(pods: readonly PodView[]): Check {
+  const active = pods.filter((p) => p.state.health !== 'done');
   const ready = active.filter((p) => p.state.ready).length;
-  const notReady = ctx.pods.filter((p) => !p.state.ready);
+  const notReady = pods.filter((p) => !p.state.ready);
   const reasons = [...groupBy(notReady, (p) => p.state.reason).entries()].map(([reason, list]) => `${list.length} ${reason}`);
   const message = `${ready} of ${active.length} ready${reasons.length ? ` · ${reasons.join(', ')}` : ''}`;
-  const lines = [...ctx.pods]
+  const lines = [...pods]
     .sort((a, b) => POD_HEALTH_ORDER[a.state.health] - POD_HEALTH_ORDER[b.state.health] || compareText(a.name, b.name))
     .map((p) => `${p.name}  ${podPlace(p.pod)}  ${p.state.words}`);
-  const healths = new Set(ctx.pods.map((p) => p.state.health));
+  const healths = new Set(pods.map((p) => p.state.health));
   const status: CheckStatus = healths.has('failing')
     ? 'fail'
     : healths.has('unhealthy')
@@ -556,12 +578,28 @@ function addressCheck(ctx: Context): Check {
   return check('address', status, parts.join(' · '), details);
 }
 
+/**
+ * clusterDnsStatus by the model's frozen DNS Pod list, with the kube-dns Service it was read for:
+ * both change seldom, and every update asks (issue 6: per-update cost).
+ */
+const dnsStatuses = new WeakMap<readonly KubeObject[], { service: KubeObject | undefined; status: { status: CheckStatus; text: string } }>();
+
 function clusterDnsStatus(ctx: Context): { status: CheckStatus; text: string } {
   const dns = ctx.input.dns ?? { pods: [], clusterDomain: 'cluster.local' };
-  const pods = (dns.pods ?? []).filter(isRec);
+  const list = dns.pods ?? NO_OBJECTS;
+  if (!Object.isFrozen(list)) return dnsStatusOf(dns.service, list);
+  const seen = dnsStatuses.get(list);
+  if (seen !== undefined && seen.service === dns.service) return seen.status;
+  const status = Object.freeze(dnsStatusOf(dns.service, list));
+  dnsStatuses.set(list, { service: dns.service, status });
+  return status;
+}
+
+function dnsStatusOf(service: KubeObject | undefined, dnsPods: readonly KubeObject[]): { status: CheckStatus; text: string } {
+  const pods = dnsPods.filter(isRec);
   const isCoreDns = pods.some((p) => nameOf(p).startsWith('coredns') || recs(get(p, 'spec', 'containers')).some((c) => /coredns/.test(str(c['image']) ?? '')));
   const label = pods.length === 0 || isCoreDns ? 'CoreDNS' : 'kube-dns';
-  if (!dns.service) return { status: 'warn', text: 'no kube-dns Service in kube-system: is cluster DNS installed?' };
+  if (!service) return { status: 'warn', text: 'no kube-dns Service in kube-system: is cluster DNS installed?' };
   if (pods.length === 0) return { status: 'warn', text: `no ${label} Pods seen in kube-system` };
   const ready = pods.filter(isPodReady).length;
   if (ready === 0) return { status: 'warn', text: `${label} 0 of ${pods.length} ready: names do not resolve` };
@@ -797,6 +835,64 @@ function normalise(raw: ServiceTraceInput): ServiceTraceInput {
   return input;
 }
 
+const NO_OBJECTS: readonly KubeObject[] = Object.freeze([]);
+const NO_PODS: readonly PodView[] = Object.freeze([]);
+
+/**
+ * Pod views by the model's frozen Pod list, with what else they were read for (issue 6: per-update
+ * cost). While every selected Pod is ready — the steady state — a view's health, reason and order
+ * do not depend on `now` or on Events, and its words change only when a "ready for …" age rolls
+ * over to its next second: until then the same views are handed out, and the checks read from them
+ * alone (pods, the selector's owner summary) are cached by them. Lists that are not frozen (tests,
+ * replays) and Pods that are not all ready are read afresh each time.
+ */
+const readyPodViews = new WeakMap<
+  readonly KubeObject[],
+  { namespace: string; selector: string; owners: readonly KubeObject[] | undefined; from: number; until: number; views: readonly PodView[] }
+>();
+
+/** The selected Pods of the namespace, described at `input.now`, by name. */
+function podViews(input: ServiceTraceInput, selector: Labels): readonly PodView[] {
+  const { namespace, now } = input;
+  const list = input.pods ?? NO_OBJECTS;
+  const selectorKey = formatLabels(selector);
+  const reusable = Object.isFrozen(list) && (input.owners === undefined || Object.isFrozen(input.owners));
+  if (reusable) {
+    const seen = readyPodViews.get(list);
+    if (seen && seen.namespace === namespace && seen.selector === selectorKey && seen.owners === input.owners && now >= seen.from && now < seen.until) return seen.views;
+  }
+  const events = input.events ?? NO_OBJECTS;
+  const podObjects = list.filter(
+    (p) => isRec(p) && isRec(p.metadata) && (str(meta(p)['namespace']) ?? namespace) === namespace && mapMatches(selector, labelsOf(p)),
+  );
+  const views = Object.freeze(
+    markReplacedByRollout(
+      podObjects.map((pod) => ({ pod, name: nameOf(pod), state: describePod(pod, { now, events, timeScale: input.timeScale }) })),
+      input.owners ?? NO_OBJECTS,
+    ).sort((a, b) => compareText(a.name, b.name)),
+  );
+  if (reusable) {
+    const until = readyWordsUntil(views, now);
+    if (until > now) readyPodViews.set(list, { namespace, selector: selectorKey, owners: input.owners, from: now, until, views });
+  }
+  return views;
+}
+
+/**
+ * Until when views of ready Pods read the same: the first moment one's "ready for …" age
+ * (inWords: whole seconds, coarser past an hour) turns to its next second. `now` when a Pod is
+ * not ready: its words may depend on `now` in other ways (grace windows), so it is not reused.
+ */
+function readyWordsUntil(views: readonly PodView[], now: number): number {
+  let until = Infinity;
+  for (const view of views) {
+    const facts = view.state.health === 'ready' ? readyFacts(view.pod) : undefined;
+    if (facts === undefined) return now;
+    if (facts.since !== undefined) until = Math.min(until, facts.since + (Math.floor((now - facts.since) / 1000) + 1) * 1000);
+  }
+  return until;
+}
+
 /** The trace report for one Service at `input.now`. Never throws on malformed objects. */
 export function analyseService(rawInput: ServiceTraceInput): TraceReport {
   const input = normalise(rawInput);
@@ -810,16 +906,7 @@ export function analyseService(rawInput: ServiceTraceInput): TraceReport {
   // An empty selector map is what a nil selector becomes after a JSON round trip: no selector.
   const selector = Object.keys(rawSelector).length > 0 ? rawSelector : undefined;
   const namespace = input.namespace;
-  const podObjects = selector && externalName === undefined
-    ? (input.pods ?? []).filter(
-        (p) => isRec(p) && isRec(p.metadata) && (str(meta(p)['namespace']) ?? namespace) === namespace && mapMatches(selector, labelsOf(p)),
-      )
-    : [];
-  const events = input.events ?? [];
-  const pods: PodView[] = markReplacedByRollout(
-    podObjects.map((pod) => ({ pod, name: nameOf(pod), state: describePod(pod, { now: input.now, events, timeScale: input.timeScale }) })),
-    input.owners ?? [],
-  ).sort((a, b) => compareText(a.name, b.name));
+  const pods = selector && externalName === undefined ? podViews(input, selector) : NO_PODS;
   const ctx: Context = {
     input,
     service,
