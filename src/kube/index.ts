@@ -5,7 +5,7 @@
 export { loadClusterConfig } from './config.js';
 export type { AuthRequestOptions, ClusterConfig, LoadClusterConfigOptions } from './config.js';
 export { createRestClient } from './rest.js';
-export type { Query, RestClient, RestClientOptions, StreamHooks } from './rest.js';
+export type { LineStream, Query, RestClient, RestClientOptions, StreamHooks } from './rest.js';
 export { AGGREGATED_ACCEPT, createDiscovery, editDistance, pathFor } from './discovery.js';
 export type { ApiResource, Discovery, ResourceRef } from './discovery.js';
 export { BACKOFF, backoffDelay, listWatch, withNamespace } from './watch.js';

@@ -3,7 +3,8 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateServingCertificates, type ServingCertificates } from '../cluster/tls.js';
 import { whenBatchEnds } from '../lib/batch.js';
-import { ApiError, ConnectionError } from './errors.js';
+import type { ClusterConfig } from './config.js';
+import { ApiError, ConnectionError, StreamError } from './errors.js';
 import { createRestClient, toTypedError, type LineStream, type RestClient } from './rest.js';
 import { fakeConfig, sendJSON, startFakeServer, statusBody, type FakeServer } from './test-support.js';
 
@@ -148,6 +149,7 @@ describe.each([
   { transport: 'HTTPS, HTTP/2', tls: true, http2: true },
 ])('rest streams over $transport', ({ tls, http2 }) => {
   let server: FakeServer;
+  let config: ClusterConfig;
   let client: RestClient;
   beforeAll(async () => {
     const certs = tls ? await generateServingCertificates(['127.0.0.1']) : undefined;
@@ -174,13 +176,26 @@ describe.each([
         res.write('{"first":1}\n');
         return; // never ends
       }
+      if (url.pathname === '/long-line') {
+        // One 3,999-character line in 40 writes (then a short one), then the stream stays open.
+        res.writeHead(200);
+        let i = 0;
+        const next = () => {
+          if (i === 40) return void res.write('\n{"after":true}\n');
+          res.write(i === 0 ? `{"x":"${'a'.repeat(93)}` : i === 39 ? `${'a'.repeat(98)}"}` : 'a'.repeat(100));
+          i += 1;
+          setImmediate(next);
+        };
+        return next();
+      }
       if (url.pathname === '/three-then-hang') {
         res.writeHead(200);
         res.write('{"n":1}\n{"n":2}\n{"n":3}\n');
         return; // never ends
       }
     }, certs && { cert: certs.certPem, key: certs.keyPem, http2 });
-    client = createRestClient(fakeConfig(server.url, certs && { ca: certs.caCertPem }), { userAgent: 't' });
+    config = fakeConfig(server.url, certs && { ca: certs.caCertPem });
+    client = createRestClient(config, { userAgent: 't' });
   });
   afterAll(async () => {
     client.close();
@@ -233,6 +248,37 @@ describe.each([
     expect(order).toEqual(['{"n":1}', '{"n":2}', '{"n":3}', 'deferred', 'microtask']);
     ctl.abort();
     await reading.catch(() => undefined);
+  });
+
+  it('joins a line that arrives in many chunks, and ends the stream when a line outgrows the limit', async () => {
+    const ctl = new AbortController();
+    const lines: string[] = [];
+    let gotTwo: () => void = () => {};
+    const two = new Promise<void>((resolve) => (gotTwo = resolve));
+    const reading = (await client.stream('/long-line', {}, ctl.signal)).read((line) => {
+      lines.push(line);
+      if (lines.length === 2) gotTwo();
+    });
+    await two;
+    expect(lines.map((l) => l.length)).toEqual([3999, 14]);
+    expect(JSON.parse(lines[0] as string)).toEqual({ x: 'a'.repeat(3991) });
+    ctl.abort();
+    await reading.catch(() => undefined);
+
+    const limited = createRestClient(config, { userAgent: 't', maxLineBytes: 1000 });
+    const err = await (await limited.stream('/long-line', {}, new AbortController().signal)).read(() => {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StreamError);
+    expect((err as StreamError).code).toBe('stream.line-too-long');
+    limited.close();
+  });
+
+  it('can be read once: a second read() is refused', async () => {
+    const ctl = new AbortController();
+    const stream = await client.stream('/hang', {}, ctl.signal);
+    const first = stream.read(() => {});
+    await expect(stream.read(() => {})).rejects.toThrow(/read once/);
+    ctl.abort();
+    await first.catch(() => undefined);
   });
 
   it('stops reading when the consumer returns false: read() resolves, no later line arrives, the request is cancelled', async () => {

@@ -27,6 +27,8 @@ export interface RestClientOptions {
   debugLog?: (line: string) => void;
   /** Socket inactivity limit for getJSON (not for streams, whose liveness the caller judges). Default 30 s. */
   requestTimeoutMs?: number;
+  /** A stream line longer than this ends the stream with StreamError stream.line-too-long (default 64 MiB). */
+  maxLineBytes?: number;
 }
 
 export interface StreamHooks {
@@ -54,10 +56,11 @@ export interface LineStream {
    * its bytes arrive: every line of a chunk in the chunk's own callback, before the event loop
    * moves on. Not an async iterator, on purpose: reading a body that way costs a turn of the
    * event loop for the stream's 'readable' wake-up and several promise hops per line (issue 6:
-   * main-thread CPU per watched Service update went from ~835 to ~804 µs here). Each chunk's lines are handed over in one batch
-   * (lib/batch.ts), so work a consumer defers with whenBatchEnds runs once per chunk, right after
-   * its last line. `onLine` returning false stops reading (the request is
-   * cancelled) and read() resolves; an exception it throws stops reading too, and read() rejects
+   * main-thread CPU per watched Service update went from ~835 to ~804 µs here). Each chunk's
+   * lines are handed over in one batch (lib/batch.ts), so work a consumer defers with
+   * whenBatchEnds runs once per chunk, right after its last line. `onLine` returning false stops
+   * reading (the request is cancelled) and read() resolves; an exception it throws stops reading
+   * too, and read() rejects
    * with that exception as it is. Otherwise read() resolves at a clean end of the body, rejects
    * with the abort reason when the request's signal aborts, and with a typed error (ConnectionError,
    * StreamError) when the connection breaks. Read a stream once.
@@ -67,6 +70,9 @@ export interface LineStream {
 
 /** A single line longer than this is not a watch event we can hold; bounded memory (§7.7). */
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/** Why a second LineStream.read fails: a body can be read once. */
+const READ_TWICE = 'LineStream.read was called twice; a stream can be read once';
 /** Error bodies are read only this far; a Status is small. */
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -89,6 +95,7 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
   // exec plugin that change over time get their own connections.
   const agent = isHttps ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
   const debug = options.debugLog;
   const sessions = isHttps
     ? createHttp2Sessions(base, (protocol) => debug?.(`--- ${base.origin} speaks ${protocol === 'h2' ? 'HTTP/2' : 'HTTP/1.1 only'}`))
@@ -208,7 +215,7 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
       stream.once('response', (h) => {
         stream.off('error', failed);
         stream.off('close', onClose);
-        // Errors after the headers surface while the body is read (readBody / lines); one that
+        // Errors after the headers surface while the body is read (readBody / readLines); one that
         // comes when nobody reads any more (the signal aborting a finished stream) is not news,
         // and an 'error' event without a listener would crash the process.
         stream.on('error', () => {});
@@ -265,7 +272,14 @@ export function createRestClient(config: ClusterConfig, options: RestClientOptio
         }
         throw errorFrom(status, text, `GET ${url.pathname}`, res);
       }
-      return { read: (onLine) => readLines(res, config.server, signal, hooks, onLine) };
+      let reading = false;
+      return {
+        read(onLine) {
+          if (reading) return Promise.reject(new Error(READ_TWICE));
+          reading = true;
+          return readLines(res, config.server, signal, hooks, maxLineBytes, onLine);
+        },
+      };
     },
 
     close() {
@@ -281,41 +295,62 @@ function readLines(
   server: string,
   signal: AbortSignal,
   hooks: StreamHooks | undefined,
+  maxLineBytes: number,
   onLine: (line: string) => boolean | void,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const decoder = new StringDecoder('utf8');
-    let buffered = '';
+    // The line not ended yet, as the pieces it arrived in: only new text is searched for a
+    // newline, and the pieces are joined once, when it comes — a long line costs linear time,
+    // not a re-scan of all of it per chunk.
+    let partial: string[] = [];
+    let partialLength = 0;
     let done = false;
     /** Ends the read: `outcome` is a stream failure (typed here) or the consumer's own exception. */
     const finish = (outcome?: { streamError: unknown } | { consumerError: unknown }) => {
       if (done) return;
       done = true;
-      stopWatching();
-      body.off('data', onData);
-      body.destroy();
-      if (outcome === undefined) resolve();
-      else if ('consumerError' in outcome) reject(outcome.consumerError);
-      else reject(toTypedError(outcome.streamError, server, signal));
+      try {
+        stopWatching();
+        body.off('data', onData);
+        body.destroy();
+      } finally {
+        if (outcome === undefined) resolve();
+        else if ('consumerError' in outcome) reject(outcome.consumerError);
+        else reject(toTypedError(outcome.streamError, server, signal));
+      }
     };
-    /** Hands over the complete lines in `buffered`, keeping the partial one; false when reading must stop. */
-    const handOver = (final: boolean): boolean => {
+    /** Hands over the lines `text` completes, keeping its unfinished end; false when reading must stop. */
+    const handOver = (text: string, final: boolean): boolean => {
       let from = 0;
       let nl: number;
       try {
-        while ((nl = buffered.indexOf('\n', from)) >= 0) {
-          const line = buffered.slice(from, nl).trim();
+        while ((nl = text.indexOf('\n', from)) >= 0) {
+          let line = text.slice(from, nl);
+          if (partial.length > 0) {
+            line = partial.join('') + line;
+            partial = [];
+            partialLength = 0;
+          }
           from = nl + 1;
+          line = line.trim();
           if (line !== '' && onLine(line) === false) {
             finish();
             return false;
           }
           if (done) return false;
         }
-        buffered = buffered.slice(from);
-        // A stream that ends mid-line (no trailing \n) still delivers what it had.
-        const rest = final ? buffered.trim() : '';
-        if (rest !== '') onLine(rest);
+        const rest = text.slice(from);
+        if (final) {
+          // A stream that ends mid-line (no trailing \n) still delivers what it had.
+          const last = (partial.join('') + rest).trim();
+          partial = [];
+          partialLength = 0;
+          if (last !== '') onLine(last);
+        } else if (rest !== '') {
+          partial.push(rest);
+          partialLength += rest.length;
+        }
       } catch (err) {
         finish({ consumerError: err });
         return false;
@@ -325,12 +360,12 @@ function readLines(
     const onData = (chunk: Buffer) => {
       if (done) return;
       hooks?.onData?.();
-      buffered += decoder.write(chunk);
+      const text = decoder.write(chunk);
       // One batch per chunk: what the lines' consumers defer with whenBatchEnds (a trace's
       // update) runs once, right after the chunk's last line.
-      if (!batch(() => handOver(false))) return;
-      if (buffered.length > MAX_LINE_BYTES) {
-        finish({ streamError: new StreamError('stream.line-too-long', `A watch event from ${server} is longer than ${MAX_LINE_BYTES} bytes; giving up on this stream.`) });
+      if (!batch(() => handOver(text, false))) return;
+      if (partialLength > maxLineBytes) {
+        finish({ streamError: new StreamError('stream.line-too-long', `A watch event from ${server} is longer than ${maxLineBytes} bytes; giving up on this stream.`) });
       }
     };
     // finished() tells a clean end from an error or a premature close, for either protocol's body,
@@ -340,8 +375,8 @@ function readLines(
       if (err) return finish({ streamError: err });
       const early = endedEarly?.();
       if (early !== undefined) return finish({ streamError: early });
-      buffered += decoder.end();
-      if (batch(() => handOver(true))) finish();
+      const text = decoder.end();
+      if (batch(() => handOver(text, true))) finish();
     });
     body.on('data', onData);
   });

@@ -9,7 +9,7 @@
  *
  * Why not always setImmediate: the rest of the turn — Node's HTTP/2 and TLS bookkeeping after the
  * chunk — took ~0.1 ms before the update ran, a sixth of kubespy's share of a watch event's
- * latency here (issue 6, measured with per-stage stamps over 150 Service updates: 600 → 490 µs
+ * latency here (issue 6, measured with per-stage stamps over 150 Service updates: ~600 → ~500 µs
  * from the chunk's arrival to the line written). A microtask does not help: microtasks run only
  * once the native callback that delivered the chunk returns, after that same bookkeeping.
  */

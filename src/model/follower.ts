@@ -1,6 +1,7 @@
 /**
  * What every object follower (service-objects.ts, workload-objects.ts) shares: a WatchSet whose
- * events may change what the trace sees, coalesced into one update per macrotask, and the
+ * events may change what the trace sees, coalesced into updates (one per chunk of a watch stream,
+ * at most two per turn of the event loop: changed() below), and the
  * bookkeeping read from it when a snapshot is taken (which watches settled, which cannot deliver,
  * which Warning Events concern the traced objects).
  */
