@@ -56,6 +56,9 @@ export function startFollower<T>(options: FollowerOptions<T>): Follower {
   // (setImmediate), as are changes made outside a batch (a re-list delivers hundreds of objects
   // at once), so a busy stream costs at most two analyses per turn, not one per chunk.
   let updatedThisTurn = false;
+  const endTurn = () => {
+    updatedThisTurn = false;
+  };
   const changed = () => {
     if (scheduled || stopped) return;
     scheduled = true;
@@ -64,9 +67,7 @@ export function startFollower<T>(options: FollowerOptions<T>): Follower {
       return;
     }
     updatedThisTurn = true;
-    setImmediate(() => {
-      updatedThisTurn = false;
-    });
+    setImmediate(endTurn);
     whenBatchEnds(emit);
   };
   const watches = new WatchSet(options.source, signal, () => {

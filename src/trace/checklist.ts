@@ -20,6 +20,11 @@ export function makeCheck<Id extends string>(id: Id, status: CheckStatus, messag
   return { id, status, message, details };
 }
 
+/** A check's own copy, for a check kept in a memo and handed out again. */
+export function copyCheck(c: Check): Check {
+  return { ...c, details: [...c.details] };
+}
+
 /** Checks that cannot be performed (RBAC), by id with the reason, shown as `skip` with it. */
 export function applyUnavailable(checks: Check[], unavailable: Partial<Record<string, string>> | undefined): Check[] {
   if (!isRec(unavailable) || Object.keys(unavailable).length === 0) return checks;

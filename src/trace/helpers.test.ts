@@ -7,7 +7,7 @@ import { singleDifference } from './near-miss.js';
 import { analysePolicies } from './network-policy.js';
 import { describeChain, ownerChain } from './owners.js';
 import { resolveTargetPort, servicePorts } from './ports.js';
-import { perObject } from './read.js';
+import { memoByIdentity, perObject } from './read.js';
 
 describe('perObject', () => {
   it('reads an object once, remembering undefined results too; reads other values every time', () => {
@@ -22,6 +22,22 @@ describe('perObject', () => {
     expect(reads).toBe(2);
     expect([labelOf(null), labelOf(null)]).toEqual([undefined, undefined]);
     expect(reads).toBe(4);
+  });
+});
+
+describe('memoByIdentity', () => {
+  it('reads again when the key is another object or a dep differs (by identity), not otherwise', () => {
+    let reads = 0;
+    const memo = memoByIdentity<object, number>();
+    const read = () => ++reads;
+    const list = Object.freeze([]);
+    const owners = {};
+    expect(memo(list, [owners, 'a'], read)).toBe(1);
+    expect(memo(list, [owners, 'a'], read)).toBe(1);
+    expect(memo(list, [{}, 'a'], read)).toBe(2);
+    expect(memo(list, [{}, 'a'], read)).toBe(3);
+    expect(memo(Object.freeze([]), [owners, 'a'], read)).toBe(4);
+    expect(memo(list, [owners, 'b'], read)).toBe(5);
   });
 });
 

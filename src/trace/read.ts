@@ -95,6 +95,23 @@ export function perObject<T>(read: (value: unknown) => T): (value: unknown) => T
 
 const UNDEFINED: unique symbol = Symbol('undefined');
 
+/**
+ * A memo keyed by an object's identity — a model's frozen list, a list of Pod views — and what else
+ * the value was read for (`deps`, compared item by item with ===): the analysers' per-update reads
+ * of things that seldom change (issue 6). One value per key, replaced when the deps differ. Values
+ * are shared between calls: freeze them, or copy them on the way out.
+ */
+export function memoByIdentity<K extends object, V>(): (key: K, deps: readonly unknown[], read: () => V) => V {
+  const memo = new WeakMap<K, { deps: readonly unknown[]; value: V }>();
+  return (key, deps, read) => {
+    const seen = memo.get(key);
+    if (seen !== undefined && sameItems(seen.deps, deps)) return seen.value;
+    const value = read();
+    memo.set(key, { deps, value });
+    return value;
+  };
+}
+
 /** Whether two lists hold the same items (by identity) in the same order. */
 export function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i]);

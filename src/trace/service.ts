@@ -34,6 +34,7 @@ import { type EndpointPort, type EndpointSummary, summariseEndpoints } from './e
 import {
   MAX_EVENT_LINES,
   applyUnavailable,
+  copyCheck,
   decideVerdict,
   makeCheck,
   missingReport,
@@ -56,7 +57,7 @@ import {
   resolveTargetPort,
   servicePorts,
 } from './ports.js';
-import { capLines, get, isRec, labelsOf, meta, nameOf, perObject, plural, rec, recs, sameItems, str, stringMap, strings, time } from './read.js';
+import { capLines, get, isRec, labelsOf, memoByIdentity, meta, nameOf, perObject, plural, rec, recs, sameItems, str, stringMap, strings, time } from './read.js';
 import type { Check, CheckStatus, TraceReport } from './types.js';
 import { compareText } from '../lib/compare.js';
 
@@ -262,16 +263,8 @@ function markReplacedByRollout(pods: PodView[], owners: readonly KubeObject[]): 
   );
 }
 
-/** describeOwnerGroups by Pod views (reused views give the same groups), with the owners they were for. */
-const ownerGroups = new WeakMap<readonly PodView[], { owners: readonly KubeObject[]; groups: { text: string; details: readonly string[] } }>();
-
-function describeOwnerGroupsCached(pods: readonly PodView[], owners: readonly KubeObject[]): { text: string; details: string[] } {
-  const seen = ownerGroups.get(pods);
-  if (seen !== undefined && seen.owners === owners) return { text: seen.groups.text, details: [...seen.groups.details] };
-  const groups = describeOwnerGroups(pods, owners);
-  ownerGroups.set(pods, { owners, groups: { text: groups.text, details: [...groups.details] } });
-  return groups;
-}
+/** describeOwnerGroups by Pod views (reused views give the same groups) and the owners they were for. */
+const ownerGroups = memoByIdentity<readonly PodView[], { text: string; details: string[] }>();
 
 function describeOwnerGroups(pods: readonly PodView[], owners: readonly KubeObject[]): { text: string; details: string[] } {
   // Biggest group first (the current ReplicaSet, usually), then by name, stable frame to frame.
@@ -297,8 +290,9 @@ function selectorCheck(ctx: Context): Check {
     return check('selector', 'skip', `not checked: ${str(unavailable['pods']) ?? str(unavailable['selector']) ?? ''}`);
   }
   if (ctx.pods.length > 0) {
-    const owners = describeOwnerGroupsCached(ctx.pods, input.owners ?? NO_OBJECTS);
-    return check('selector', 'ok', `${ctx.selectorText} → ${owners.text}`, owners.details);
+    const owners = input.owners ?? NO_OBJECTS;
+    const groups = ownerGroups(ctx.pods, [owners], () => describeOwnerGroups(ctx.pods, owners));
+    return check('selector', 'ok', `${ctx.selectorText} → ${groups.text}`, [...groups.details]);
   }
   const nearMiss = input.nearMiss
     ? findNearMisses({
@@ -324,17 +318,13 @@ function selectorCheck(ctx: Context): Check {
 const podPlace = perObject((pod) => `${str(get(pod, 'status', 'podIP')) ?? '-'}  ${str(get(pod, 'spec', 'nodeName')) ?? '-'}`);
 
 /** Pods checks by Pod views: with Pods selected, the check reads nothing else. */
-const podsChecks = new WeakMap<readonly PodView[], Check>();
+const podsChecks = memoByIdentity<readonly PodView[], Check>();
 
 function podsCheck(ctx: Context): Check {
   if (ctx.externalName !== undefined) return check('pods', 'skip', `ExternalName: DNS CNAME to ${ctx.externalName}`);
   if (!ctx.selector) return check('pods', 'skip', 'no selector: no Pods are selected');
   if (ctx.pods.length === 0) return check('pods', 'pending', 'none selected');
-  const seen = podsChecks.get(ctx.pods);
-  if (seen !== undefined) return { ...seen, details: [...seen.details] };
-  const result = podsOf(ctx.pods);
-  podsChecks.set(ctx.pods, { ...result, details: [...result.details] });
-  return result;
+  return copyCheck(podsChecks(ctx.pods, [], () => podsOf(ctx.pods)));
 }
 
 function podsOf(pods: readonly PodView[]): Check {
@@ -446,7 +436,7 @@ function portsCheck(ctx: Context): Check {
   const same = last !== undefined && last.key === key && last.endpointPorts === ctx.endpoints.ports && sameItems(last.pods, pods);
   const result = same ? last.check : portsOf(ctx, pods);
   if (!same) lastPorts = { key, pods, endpointPorts: ctx.endpoints.ports, check: result };
-  return { ...result, details: [...result.details] };
+  return copyCheck(result);
 }
 
 function portsOf(ctx: Context, pods: readonly KubeObject[]): Check {
@@ -582,17 +572,13 @@ function addressCheck(ctx: Context): Check {
  * clusterDnsStatus by the model's frozen DNS Pod list, with the kube-dns Service it was read for:
  * both change seldom, and every update asks (issue 6: per-update cost).
  */
-const dnsStatuses = new WeakMap<readonly KubeObject[], { service: KubeObject | undefined; status: { status: CheckStatus; text: string } }>();
+const dnsStatuses = memoByIdentity<readonly KubeObject[], { status: CheckStatus; text: string }>();
 
 function clusterDnsStatus(ctx: Context): { status: CheckStatus; text: string } {
   const dns = ctx.input.dns ?? { pods: [], clusterDomain: 'cluster.local' };
   const list = dns.pods ?? NO_OBJECTS;
   if (!Object.isFrozen(list)) return dnsStatusOf(dns.service, list);
-  const seen = dnsStatuses.get(list);
-  if (seen !== undefined && seen.service === dns.service) return seen.status;
-  const status = Object.freeze(dnsStatusOf(dns.service, list));
-  dnsStatuses.set(list, { service: dns.service, status });
-  return status;
+  return dnsStatuses(list, [dns.service], () => Object.freeze(dnsStatusOf(dns.service, list)));
 }
 
 function dnsStatusOf(service: KubeObject | undefined, dnsPods: readonly KubeObject[]): { status: CheckStatus; text: string } {
@@ -654,16 +640,11 @@ function proxyCheck(ctx: Context): Check {
   const nodes = ctx.input.proxy?.nodes;
   if (!Object.isFrozen(proxyPods) || (nodes && !Object.isFrozen(nodes))) return proxiesOn(hosting, proxyPods, nodes);
   // The model's lists: the same until kube-proxy or a Node changes, which is seldom (issue 6).
-  const key = JSON.stringify(hosting);
-  const seen = proxyChecks.get(proxyPods);
-  if (seen && seen.nodes === nodes && seen.key === key) return { ...seen.check, details: [...seen.check.details] };
-  const result = proxiesOn(hosting, proxyPods, nodes);
-  proxyChecks.set(proxyPods, { nodes, key, check: { ...result, details: [...result.details] } });
-  return result;
+  return copyCheck(proxyChecks(proxyPods, [nodes, JSON.stringify(hosting)], () => proxiesOn(hosting, proxyPods, nodes)));
 }
 
 /** proxiesOn results by kube-proxy Pod list, with the Node list and the hosting nodes they were for. */
-const proxyChecks = new WeakMap<readonly KubeObject[], { nodes: readonly KubeObject[] | undefined; key: string; check: Check }>();
+const proxyChecks = memoByIdentity<readonly KubeObject[], Check>();
 
 /** The proxy check for endpoints on the `hosting` nodes (sorted). */
 function proxiesOn(hosting: readonly string[], proxyPods: readonly KubeObject[], nodes: readonly KubeObject[] | undefined): Check {
@@ -743,15 +724,15 @@ function networkPolicyCheck(ctx: Context): Check {
  * Service or its Pods arrives), with the Service and Pods they were read for (issue 6: per-update
  * cost). Lists that are not frozen (tests, replays) are read each time.
  */
-const warningsByEvents = new WeakMap<readonly KubeObject[], { name: string; pods: string; warnings: readonly EventView[] }>();
+const warningsByEvents = memoByIdentity<readonly KubeObject[], readonly EventView[]>();
 
 function eventsCheck(ctx: Context): Check {
   const { input } = ctx;
   const events = input.events ?? [];
   const pods = JSON.stringify(ctx.pods.map((p) => p.name));
-  const seen = Object.isFrozen(events) ? warningsByEvents.get(events) : undefined;
-  const warnings = seen !== undefined && seen.name === input.name && seen.pods === pods ? seen.warnings : Object.freeze(warningsAbout(ctx, events));
-  if (Object.isFrozen(events) && seen?.warnings !== warnings) warningsByEvents.set(events, { name: input.name, pods, warnings });
+  const warnings = Object.isFrozen(events)
+    ? warningsByEvents(events, [input.name, pods], () => Object.freeze(warningsAbout(ctx, events)))
+    : warningsAbout(ctx, events);
   // Summed by reason: every replica failing its probe is one line that does not change each time
   // another replica reports it.
   return warningsCheck(warnings, input.now, { sumSameReason: true });
@@ -852,10 +833,9 @@ const readyPodViews = new WeakMap<
 >();
 
 /** The selected Pods of the namespace, described at `input.now`, by name. */
-function podViews(input: ServiceTraceInput, selector: Labels): readonly PodView[] {
+function podViews(input: ServiceTraceInput, selector: Labels, selectorKey: string): readonly PodView[] {
   const { namespace, now } = input;
   const list = input.pods ?? NO_OBJECTS;
-  const selectorKey = formatLabels(selector);
   const reusable = Object.isFrozen(list) && (input.owners === undefined || Object.isFrozen(input.owners));
   if (reusable) {
     const seen = readyPodViews.get(list);
@@ -906,7 +886,8 @@ export function analyseService(rawInput: ServiceTraceInput): TraceReport {
   // An empty selector map is what a nil selector becomes after a JSON round trip: no selector.
   const selector = Object.keys(rawSelector).length > 0 ? rawSelector : undefined;
   const namespace = input.namespace;
-  const pods = selector && externalName === undefined ? podViews(input, selector) : NO_PODS;
+  const selectorText = selector ? formatLabels(selector) : '';
+  const pods = selector && externalName === undefined ? podViews(input, selector, selectorText) : NO_PODS;
   const ctx: Context = {
     input,
     service,
@@ -914,7 +895,7 @@ export function analyseService(rawInput: ServiceTraceInput): TraceReport {
     headless: isHeadless(service),
     ...(externalName !== undefined ? { externalName } : {}),
     ...(selector ? { selector } : {}),
-    selectorText: selector ? formatLabels(selector) : '',
+    selectorText,
     ...(time(meta(service)['creationTimestamp']) !== undefined ? { created: time(meta(service)['creationTimestamp']) as number } : {}),
     pods,
     ports: servicePorts(service),
