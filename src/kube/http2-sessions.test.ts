@@ -35,6 +35,24 @@ function closed(session: http2.ClientHttp2Session): Promise<void> {
   return new Promise((resolve) => (session.destroyed ? resolve() : session.once('close', () => resolve())));
 }
 
+/** A TCP server that accepts connections and never answers (a TLS handshake that never ends). */
+async function startSilentServer(): Promise<{ url: URL; accepted: net.Socket[]; close(): void }> {
+  const accepted: net.Socket[] = [];
+  const server = net.createServer((socket) => {
+    accepted.push(socket);
+    socket.resume();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: new URL(`https://127.0.0.1:${(server.address() as net.AddressInfo).port}`),
+    accepted,
+    close() {
+      for (const socket of accepted) socket.destroy();
+      server.close();
+    },
+  };
+}
+
 describe('HTTP/2 sessions', () => {
   it('hands requests with different TLS material, made at once, each a usable session (no reconnect loop)', async () => {
     // An exec plugin that mints a certificate per call: requests carry different TLS contexts.
@@ -51,16 +69,11 @@ describe('HTTP/2 sessions', () => {
   });
 
   it('close() ends a connection still being negotiated (a server that never answers the handshake)', async () => {
-    const accepted: net.Socket[] = [];
-    const silent = net.createServer((socket) => {
-      accepted.push(socket);
-      socket.resume();
-    });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const sessions = createHttp2Sessions(new URL(`https://127.0.0.1:${(silent.address() as net.AddressInfo).port}`));
+    const silent = await startSilentServer();
+    const sessions = createHttp2Sessions(silent.url);
     const pending = sessions.session(settings()).catch((e: unknown) => e);
-    while (accepted.length === 0) await new Promise((r) => setTimeout(r, 5));
-    const socketClosed = new Promise((resolve) => accepted[0]?.once('close', resolve));
+    while (silent.accepted.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const socketClosed = new Promise((resolve) => silent.accepted[0]?.once('close', resolve));
     sessions.close();
     await socketClosed;
     expect(await pending).toBeInstanceOf(Error);
@@ -68,20 +81,14 @@ describe('HTTP/2 sessions', () => {
   });
 
   it("gives up on a handshake the server never answers (client-go's TLS handshake timeout), and tries afresh next time", async () => {
-    const accepted: net.Socket[] = [];
-    const silent = net.createServer((socket) => {
-      accepted.push(socket);
-      socket.resume();
-    });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const sessions = createHttp2Sessions(new URL(`https://127.0.0.1:${(silent.address() as net.AddressInfo).port}`), undefined, { handshakeTimeoutMs: 50 });
+    const silent = await startSilentServer();
+    const sessions = createHttp2Sessions(silent.url, undefined, { handshakeTimeoutMs: 50 });
     for (let attempt = 1; attempt <= 2; attempt++) {
       const err = await sessions.session(settings()).catch((e: unknown) => e);
       expect((err as NodeJS.ErrnoException).code).toBe('ETIMEDOUT');
-      expect(accepted).toHaveLength(attempt); // a failed negotiation is not cached
+      expect(silent.accepted).toHaveLength(attempt); // a failed negotiation is not cached
     }
     sessions.close();
-    for (const socket of accepted) socket.destroy();
     silent.close();
   });
 

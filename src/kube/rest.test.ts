@@ -19,6 +19,25 @@ async function allLines(stream: LineStream): Promise<string[]> {
   return lines;
 }
 
+/**
+ * Reads a stream that stays open, in the background: `lines` fills as they come and `seen(n)`
+ * resolves once n lines arrived; the caller aborts the request, then awaits `ended`.
+ */
+function readOpen(stream: LineStream, onLine: (line: string, count: number) => void = () => {}) {
+  const lines: string[] = [];
+  const waiting: Array<{ count: number; resolve: () => void }> = [];
+  const ended = stream
+    .read((line) => {
+      lines.push(line);
+      onLine(line, lines.length);
+      for (const w of waiting) if (lines.length >= w.count) w.resolve();
+    })
+    .catch(() => undefined);
+  const seen = (count: number) =>
+    lines.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ count, resolve }));
+  return { lines, seen, ended };
+}
+
 /** The first line of a stream; reading stops there (the request is cancelled). */
 async function firstLine(stream: LineStream): Promise<string | undefined> {
   let first: string | undefined;
@@ -212,58 +231,44 @@ describe.each([
   it('hands over every line of a chunk before the event loop moves on (a consumer can act once per chunk)', async () => {
     const ctl = new AbortController();
     const order: string[] = [];
-    let gotThree: () => void = () => {};
-    const three = new Promise<void>((resolve) => (gotThree = resolve));
-    const reading = (await client.stream('/three-then-hang', {}, ctl.signal)).read((line) => {
+    const reading = readOpen(await client.stream('/three-then-hang', {}, ctl.signal), (line, count) => {
       order.push(line);
       // Runs only once the chunk's callback is done: after all three lines, not after the first.
-      if (order.length === 1) queueMicrotask(() => order.push('microtask'));
-      if (order.length === 3) gotThree();
+      if (count === 1) queueMicrotask(() => order.push('microtask'));
     });
-    await three;
+    await reading.seen(3);
     await Promise.resolve();
     expect(order).toEqual(['{"n":1}', '{"n":2}', '{"n":3}', 'microtask']);
     ctl.abort();
-    await reading.catch(() => undefined);
+    await reading.ended;
   });
 
   it("hands a chunk's lines over in one batch: work deferred with whenBatchEnds runs once, right after the last line", async () => {
     const ctl = new AbortController();
     const order: string[] = [];
-    let ranDeferred: () => void = () => {};
-    const deferred = new Promise<void>((resolve) => (ranDeferred = resolve));
-    const reading = (await client.stream('/three-then-hang', {}, ctl.signal)).read((line) => {
+    const reading = readOpen(await client.stream('/three-then-hang', {}, ctl.signal), (line, count) => {
       order.push(line);
-      if (order.length === 1) {
-        whenBatchEnds(() => {
-          order.push('deferred');
-          ranDeferred();
-        });
+      if (count === 1) {
+        whenBatchEnds(() => order.push('deferred'));
         queueMicrotask(() => order.push('microtask'));
       }
     });
-    await deferred;
+    await reading.seen(3);
     await Promise.resolve();
     // Before the microtask: in the chunk's own callback, not in a later turn.
     expect(order).toEqual(['{"n":1}', '{"n":2}', '{"n":3}', 'deferred', 'microtask']);
     ctl.abort();
-    await reading.catch(() => undefined);
+    await reading.ended;
   });
 
   it('joins a line that arrives in many chunks, and ends the stream when a line outgrows the limit', async () => {
     const ctl = new AbortController();
-    const lines: string[] = [];
-    let gotTwo: () => void = () => {};
-    const two = new Promise<void>((resolve) => (gotTwo = resolve));
-    const reading = (await client.stream('/long-line', {}, ctl.signal)).read((line) => {
-      lines.push(line);
-      if (lines.length === 2) gotTwo();
-    });
-    await two;
-    expect(lines.map((l) => l.length)).toEqual([3999, 14]);
-    expect(JSON.parse(lines[0] as string)).toEqual({ x: 'a'.repeat(3991) });
+    const reading = readOpen(await client.stream('/long-line', {}, ctl.signal));
+    await reading.seen(2);
+    expect(reading.lines.map((l) => l.length)).toEqual([3999, 14]);
+    expect(JSON.parse(reading.lines[0] as string)).toEqual({ x: 'a'.repeat(3991) });
     ctl.abort();
-    await reading.catch(() => undefined);
+    await reading.ended;
 
     const limited = createRestClient(config, { userAgent: 't', maxLineBytes: 1000 });
     const err = await (await limited.stream('/long-line', {}, new AbortController().signal)).read(() => {}).catch((e: unknown) => e);
@@ -486,10 +491,9 @@ describe('rest over HTTP/2', () => {
     );
     const open = server.openConnections();
     const abort = new AbortController();
-    let gotFirst: (line: string) => void = () => {};
-    const first = new Promise<string>((resolve) => (gotFirst = resolve));
-    const watch = (await c.stream('/hang', {}, abort.signal)).read(gotFirst);
-    expect(await first).toBe('{"first":1}');
+    const watch = readOpen(await c.stream('/hang', {}, abort.signal));
+    await watch.seen(1);
+    expect(watch.lines).toEqual(['{"first":1}']);
     material = 1;
     expect(await c.getJSON('/rotated')).toEqual({ path: '/rotated' });
     expect(server.openConnections() - open).toBe(2);
@@ -503,7 +507,7 @@ describe('rest over HTTP/2', () => {
       }, 5);
     });
     abort.abort();
-    await watch.catch(() => undefined);
+    await watch.ended;
     await closed;
     expect(await c.getJSON('/again')).toEqual({ path: '/again' });
     expect(server.openConnections() - open).toBe(1);
